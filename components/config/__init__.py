@@ -1,0 +1,1 @@
+"""Typed, validated stack configuration models, one file per concern."""

@@ -1,0 +1,178 @@
+"""Network: a private VPC with the endpoints the platform needs, or adoption of existing ids.
+
+Create mode: private subnets in every configured AZ, no internet gateway, no NAT; AWS services
+are reached through an S3 gateway endpoint and interface endpoints; the default security group
+is emptied; flow logs go to the environment's audit bucket.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config.environment import INTERFACE_ENDPOINT_SERVICES
+
+
+@dataclass
+class NetworkArgs:
+    mode: str
+    region: str
+    name: str
+    cidr: str = "10.20.0.0/16"
+    availability_zones: list[str] = field(default_factory=list)
+    interface_endpoints: list[str] = field(default_factory=list)
+    flow_log_destination_arn: pulumi.Input[str] | None = None
+    vpc_id: str | None = None
+    subnet_ids: list[str] = field(default_factory=list)
+    security_group_ids: list[str] = field(default_factory=list)
+
+
+def subnet_cidrs(vpc_cidr: str, count: int) -> list[str]:
+    """One equal private subnet per AZ, carved from the VPC range (room for 4 AZs)."""
+    network = ipaddress.IPv4Network(vpc_cidr)
+    return [str(s) for s in list(network.subnets(prefixlen_diff=2))[:count]]
+
+
+class Network(pulumi.ComponentResource):
+    vpc_id: pulumi.Output[str]
+    subnet_ids: pulumi.Output[list[str]]
+    workload_security_group_ids: pulumi.Output[list[str]]
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("mlops:network:Network", name, None, opts)
+        if args.mode == "adopt":
+            self.vpc_id = pulumi.Output.from_input(args.vpc_id or "")
+            self.subnet_ids = pulumi.Output.from_input(list(args.subnet_ids))
+            self.workload_security_group_ids = pulumi.Output.from_input(
+                list(args.security_group_ids)
+            )
+        else:
+            self._create(name, args)
+        self.register_outputs(
+            {
+                "vpcId": self.vpc_id,
+                "subnetIds": self.subnet_ids,
+                "workloadSecurityGroupIds": self.workload_security_group_ids,
+            }
+        )
+
+    def _create(self, name: str, args: NetworkArgs) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=args.cidr,
+            enable_dns_hostnames=True,  # interface endpoints need private DNS
+            enable_dns_support=True,
+            tags={"Name": args.name},
+            opts=child,
+        )
+        # The default security group allows all traffic between its members: empty it.
+        aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, opts=child)
+        route_table = aws.ec2.RouteTable(
+            f"{name}-private", vpc_id=vpc.id, tags={"Name": f"{args.name}-private"}, opts=child
+        )
+        subnets = []
+        for zone, cidr in zip(
+            args.availability_zones,
+            subnet_cidrs(args.cidr, len(args.availability_zones)),
+            strict=True,
+        ):
+            subnet = aws.ec2.Subnet(
+                f"{name}-private-{zone}",
+                vpc_id=vpc.id,
+                cidr_block=cidr,
+                availability_zone=zone,
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{args.name}-private-{zone}", "tier": "private"},
+                opts=child,
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-{zone}",
+                subnet_id=subnet.id,
+                route_table_id=route_table.id,
+                opts=child,
+            )
+            subnets.append(subnet)
+
+        endpoint_sg = aws.ec2.SecurityGroup(
+            f"{name}-endpoints",
+            vpc_id=vpc.id,
+            description="HTTPS from the VPC to AWS service interface endpoints",
+            tags={"Name": f"{args.name}-endpoints"},
+            opts=child,
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-endpoints-https-in",
+            security_group_id=endpoint_sg.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4=args.cidr,
+            description="HTTPS from inside the VPC",
+            opts=child,
+        )
+        workload_sg = aws.ec2.SecurityGroup(
+            f"{name}-workloads",
+            vpc_id=vpc.id,
+            description="Notebooks, jobs and endpoints: no inbound, HTTPS out inside the VPC only",
+            tags={"Name": f"{args.name}-workloads"},
+            opts=child,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-workloads-https-out",
+            security_group_id=workload_sg.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4=args.cidr,
+            description="HTTPS to the interface endpoints",
+            opts=child,
+        )
+        s3 = aws.ec2.VpcEndpoint(
+            f"{name}-s3",
+            vpc_id=vpc.id,
+            service_name=f"com.amazonaws.{args.region}.s3",
+            vpc_endpoint_type="Gateway",
+            route_table_ids=[route_table.id],
+            tags={"Name": f"{args.name}-s3"},
+            opts=child,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-workloads-s3-out",
+            security_group_id=workload_sg.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            prefix_list_id=s3.prefix_list_id,
+            description="HTTPS to S3 through the gateway endpoint",
+            opts=child,
+        )
+        for endpoint in args.interface_endpoints:
+            service = INTERFACE_ENDPOINT_SERVICES[endpoint].format(region=args.region)
+            aws.ec2.VpcEndpoint(
+                f"{name}-{endpoint}",
+                vpc_id=vpc.id,
+                service_name=service,
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=[s.id for s in subnets],
+                security_group_ids=[endpoint_sg.id],
+                tags={"Name": f"{args.name}-{endpoint}"},
+                opts=child,
+            )
+        if args.flow_log_destination_arn is not None:
+            aws.ec2.FlowLog(
+                f"{name}-flow-logs",
+                vpc_id=vpc.id,
+                traffic_type="ALL",
+                log_destination_type="s3",
+                log_destination=args.flow_log_destination_arn,
+                max_aggregation_interval=600,
+                opts=child,
+            )
+        self.vpc_id = vpc.id
+        self.subnet_ids = pulumi.Output.all(*[s.id for s in subnets]).apply(list)
+        self.workload_security_group_ids = workload_sg.id.apply(lambda sg: [sg])

@@ -1,0 +1,1 @@
+"""mlopsctl: the platform team's command line (plan, access, onboard, cost, diagram, handbook)."""

@@ -1,0 +1,1 @@
+"""One module per mlopsctl sub-command."""

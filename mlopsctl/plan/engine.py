@@ -1,0 +1,222 @@
+"""Plan a stack offline: run `__main__.py` under Pulumi's SDK mock monitor with a stack file's config.
+
+Each plan runs on a fresh thread: the Pulumi runtime keeps its state (root stack, config,
+settings) in context variables, and a new thread starts with an empty context, so plans never
+leak into each other. A team stack's StackReference is answered with the exports of its
+environment stack, planned first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import runpy
+import sys
+import threading
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlopsctl.plan.mock_outputs import CloudContext
+from mlopsctl.plan.model import Plan
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER_SECRET = "offline-plan-placeholder-secret"
+
+
+class PlanError(Exception):
+    """The program failed while planning (a config error, or a bug the plan surfaced).
+
+    `registered` counts the resources registered before the failure (zero for config errors,
+    which must be raised before any resource).
+    """
+
+    def __init__(self, message: str, registered: int = 0):
+        super().__init__(message)
+        self.registered = registered
+
+
+def project_name(project_dir: Path = PROJECT_ROOT) -> str:
+    return yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
+
+
+def stack_config(stack: str, project_dir: Path = PROJECT_ROOT) -> dict[str, Any]:
+    """The config the CLI would give the program: Pulumi.yaml defaults, then the stack file.
+
+    Values become what the runtime sees: strings, objects JSON-encoded. Secure values cannot be
+    decrypted offline and are replaced by a placeholder.
+    """
+    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    name = project["name"]
+    stacks_dir = project_dir / project.get("stackConfigDir", ".")
+    path = stacks_dir / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        known = sorted(p.name[7:-5] for p in stacks_dir.glob("Pulumi.*.yaml"))
+        raise PlanError(
+            f"no stack file {path.name} in {stacks_dir}; known stacks: {', '.join(known)}"
+        )
+    merged: dict[str, Any] = {}
+    for key, declaration in (project.get("config") or {}).items():
+        if isinstance(declaration, dict) and "default" in declaration:
+            merged[key if ":" in key else f"{name}:{key}"] = declaration["default"]
+    merged.update((yaml.safe_load(path.read_text()) or {}).get("config") or {})
+    return merged
+
+
+def _runtime_value(value: Any) -> str:
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return PLACEHOLDER_SECRET
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def plan_stack(
+    stack: str,
+    project_dir: Path = PROJECT_ROOT,
+    overrides: Mapping[str, Any] | None = None,
+) -> Plan:
+    """Plan one stack (and, for a team stack, its environment stack first).
+
+    `overrides` replaces config keys (full names such as `mlops:team`; None removes a key), for
+    tests and for `mlopsctl onboard`. Plans without overrides are cached while the stack files
+    are unchanged; callers always get their own copy.
+    """
+    if overrides:
+        config = stack_config(stack, project_dir)
+        for key, value in overrides.items():
+            if value is None:
+                config.pop(key, None)
+            else:
+                config[key] = value
+        return plan_config(stack, config, project_dir)
+    return copy.deepcopy(
+        _plan_cached(stack, str(project_dir), _stack_files_fingerprint(project_dir))
+    )
+
+
+def plan_config(stack: str, config: Mapping[str, Any], project_dir: Path = PROJECT_ROOT) -> Plan:
+    """Plan a stack from an explicit config (full keys), answering its environment reference."""
+    project = project_name(project_dir)
+    references: dict[str, dict[str, Any]] = {}
+    team = config.get(f"{project}:team")
+    env_stack = team.get("environmentStack") if isinstance(team, dict) else None
+    if (
+        isinstance(env_stack, str)
+        and (project_dir / "stacks" / f"Pulumi.{env_stack}.yaml").is_file()
+    ):
+        env_config = stack_config(env_stack, project_dir)
+        if env_config.get(f"{project}:layer") == "environment":
+            references[env_stack] = plan_stack(env_stack, project_dir).exports
+    return run_program(stack, config, project_dir, references)
+
+
+def _stack_files_fingerprint(project_dir: Path) -> str:
+    """Cache key part that changes whenever a stack file or Pulumi.yaml changes."""
+    files = sorted((project_dir / "stacks").glob("Pulumi.*.yaml")) + [project_dir / "Pulumi.yaml"]
+    return "|".join(f"{f.name}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files)
+
+
+@lru_cache(maxsize=32)
+def _plan_cached(stack: str, project_dir: str, _fingerprint: str) -> Plan:
+    directory = Path(project_dir)
+    return plan_config(stack, stack_config(stack, directory), directory)
+
+
+def run_program(
+    stack: str,
+    config: Mapping[str, Any],
+    project_dir: Path = PROJECT_ROOT,
+    stack_references: Mapping[str, dict[str, Any]] | None = None,
+) -> Plan:
+    """Run the program once with the given config (full keys) and collect the plan."""
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["plan"] = _run_in_fresh_context(
+                stack, config, project_dir, stack_references or {}
+            )
+        except BaseException as error:  # re-raised on the caller's thread
+            result["error"] = error
+
+    thread = threading.Thread(target=target, name=f"plan-{stack}")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["plan"]
+
+
+def _run_in_fresh_context(
+    stack: str,
+    config: Mapping[str, Any],
+    project_dir: Path,
+    stack_references: Mapping[str, dict[str, Any]],
+) -> Plan:
+    import pulumi
+    from pulumi.runtime import mocks as pulumi_mocks
+    from pulumi.runtime import settings as pulumi_settings
+
+    from mlopsctl.plan.monitor import PlanMocks, RecordingMonitor
+
+    project = project_name(project_dir)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    ctx = CloudContext(
+        account_id=str(config.get(f"{project}:accountId", "123456789012")),
+        region=str(config.get("aws:region", "us-east-1")),
+    )
+    mocks = PlanMocks(ctx, {_qualified(project, k): v for k, v in stack_references.items()})
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_all_config({k: _runtime_value(v) for k, v in config.items()})
+    pulumi_mocks.set_mocks(
+        mocks,
+        project=project,
+        stack=stack,
+        preview=False,
+        monitor=monitor,
+        organization="organization",
+    )
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+    try:
+        stack_resource = pulumi_settings.get_root_resource()
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        loop.run_until_complete(pulumi.runtime.stack.wait_for_rpcs())
+        exports = loop.run_until_complete(_resolve(getattr(stack_resource, "outputs", {})))
+    except Exception as error:
+        registered = len(monitor.planned_resources())
+        raise PlanError(str(error), registered) from error
+    finally:
+        # The SDK's executor threads hold references to this loop; closing it here makes their
+        # garbage collection fail noisily. It is dropped with the thread instead.
+        asyncio.set_event_loop(None)
+    return Plan(
+        stack=stack,
+        project=project,
+        config=dict(config),
+        resources=monitor.planned_resources(),
+        exports=exports,
+    )
+
+
+def _qualified(project: str, stack: str) -> str:
+    return f"organization/{project}/{stack}"
+
+
+async def _resolve(value: Any) -> Any:
+    """Turn exported Outputs (possibly nested in dicts/lists) into plain values."""
+    import pulumi
+
+    if isinstance(value, pulumi.Output):
+        return await _resolve(await value.future())
+    if isinstance(value, dict):
+        return {k: await _resolve(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [await _resolve(v) for v in value]
+    return value
