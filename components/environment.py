@@ -6,8 +6,12 @@ through a StackReference (see `components/team.py`).
 
 from __future__ import annotations
 
-import pulumi
+import json
 
+import pulumi
+import pulumi_aws as aws
+
+from components.documents.iam import auditor_policy, human_trust_policy
 from components.documents.storage import access_log_delivery_statement, flow_log_delivery_statements
 from components.encryption import KmsKey, KmsKeyArgs
 from components.naming import Naming
@@ -97,6 +101,7 @@ class EnvironmentLayer(pulumi.ComponentResource):
             ),
             child,
         )
+        auditor = _auditor_role(settings, naming, audit.arn, key.arn, child)
         self.exports = {
             "layer": "environment",
             "environment": settings.environment,
@@ -109,5 +114,53 @@ class EnvironmentLayer(pulumi.ComponentResource):
             "environmentKmsKeyArn": key.arn,
             "accessLogBucket": access_logs.name,
             "auditBucket": audit.name,
+            "auditorRoleArn": auditor.arn,
         }
         self.register_outputs(self.exports)
+
+
+def _auditor_role(
+    settings: EnvironmentSettings,
+    naming: Naming,
+    audit_bucket_arn: pulumi.Output[str],
+    key_arn: pulumi.Output[str],
+    opts: pulumi.ResourceOptions,
+) -> aws.iam.Role:
+    """The environment-wide governance role: read-only on configurations, logs and audit data."""
+    role = aws.iam.Role(
+        "auditor",
+        name=naming.name("auditor"),
+        description=f"Governance auditor of environment {settings.environment} (read-only)",
+        assume_role_policy=json.dumps(
+            human_trust_policy(
+                list(settings.governance.auditor_principals),
+                account_id=settings.account_id,
+                team=naming.team,
+                persona="auditor",
+                partition=naming.partition,
+            )
+        ),
+        max_session_duration=4 * 3600,
+        tags={"persona": "auditor"},
+        opts=opts,
+    )
+    aws.iam.RolePolicy(
+        "auditor-permissions",
+        role=role.name,
+        name="permissions",
+        policy=pulumi.Output.all(audit_bucket_arn, key_arn).apply(
+            lambda arns: json.dumps(
+                auditor_policy(
+                    partition=naming.partition,
+                    account_id=settings.account_id,
+                    region=settings.region,
+                    name_prefix=settings.name_prefix,
+                    environment=settings.environment,
+                    audit_bucket_arn=arns[0],
+                    environment_key_arn=arns[1],
+                )
+            )
+        ),
+        opts=opts,
+    )
+    return role

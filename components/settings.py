@@ -32,7 +32,13 @@ from components.config.base import (
     StrictModel,
 )
 from components.config.environment import GovernanceConfig, NetworkConfig
+from components.config.inference import InferenceConfig, inference_problems
+from components.config.lab import LabConfig, lab_problems
+from components.config.personas import PersonasConfig
+from components.config.registry import RegistryConfig
+from components.config.retraining import RetrainingConfig, retraining_problems
 from components.config.team import TeamConfig
+from components.config.tracking import TrackingConfig
 
 PROJECT = "mlops"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +78,12 @@ class TeamSettings(CommonSettings):
     layer: Literal["team"]
     team: TeamConfig
     # -- fields: one per component config (components/config/<component>.py) --
+    registry: RegistryConfig = Field(default_factory=RegistryConfig)
+    inference: InferenceConfig = Field(default_factory=InferenceConfig)
+    retraining: RetrainingConfig = Field(default_factory=RetrainingConfig)
+    lab: LabConfig = Field(default_factory=LabConfig)
+    personas: PersonasConfig = Field(default_factory=PersonasConfig)
+    tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     # The environment stack's settings, read from its stack file (not a config key).
     env: EnvironmentSettings = Field(exclude=True)
 
@@ -88,6 +100,12 @@ LAYER_OBJECT_KEYS: dict[str, tuple[str, ...]] = {
     "team": (
         "team",
         # -- team layer keys --
+        "registry",
+        "inference",
+        "retraining",
+        "lab",
+        "personas",
+        "tracking",
     ),
 }
 
@@ -306,6 +324,9 @@ def _check_team_against_environment(settings: TeamSettings) -> None:
             f"{PROJECT}:team.name = '{settings.team.name}': reserved for the environment layer; "
             f"allowed: any other name"
         )
+    problems.extend(lab_problems(settings))
+    problems.extend(inference_problems(settings))
+    problems.extend(retraining_problems(settings))
     if problems:
         raise _fail(settings.stack, problems)
 

@@ -75,7 +75,98 @@ class TeamLayer(pulumi.ComponentResource):
         # Each section below builds one component and adds its exports. Keep the order:
         # later components use the personas' roles.
         # -- section: personas (components/personas.py) --
+        from components.personas import Personas, PersonasArgs
+
+        personas = settings.personas
+        governance = settings.env.governance
+        self.personas = Personas(
+            "personas",
+            PersonasArgs(
+                naming=naming,
+                production=production,
+                kms_key_arn=self.key.arn,
+                bucket_classifications={
+                    p: settings.team.classification_of(p) for p in BUCKET_PURPOSES
+                },
+                instance_types=[
+                    *governance.allowed_instance_types,
+                    *(governance.allowed_gpu_instance_types if personas.allow_gpu else []),
+                ],
+                principals={
+                    p: personas.principals_of(p)
+                    for p in ("data-scientist", "ml-engineer", "data-steward")
+                },
+                steward_readable_classifications=list(
+                    personas.data_steward_readable_classifications
+                ),
+                max_session_hours=personas.max_session_hours,
+            ),
+            child,
+        )
+        self.exports.update(
+            {
+                "personaRoleArns": self.personas.role_arns,
+                "executionRoleArns": self.personas.execution_role_arns,
+            }
+        )
         # -- section: lab (components/lab.py) --
+        from components.config.lab import allowed_instance_types
+        from components.lab import Lab, LabArgs
+
+        cpu_types, gpu_types = allowed_instance_types(
+            settings.lab, settings.env, settings.personas.allow_gpu
+        )
+        self.lab = Lab(
+            "lab",
+            LabArgs(
+                config=settings.lab,
+                naming=naming,
+                team=settings.team.name,
+                production=production,
+                kms_key_arn=self.key.arn,
+                vpc_id=env.require_output("vpcId"),
+                subnet_ids=env.require_output("privateSubnetIds"),
+                security_group_ids=env.require_output("workloadSecurityGroupIds"),
+                execution_role_arns=self.personas.execution_role_arns,
+                allowed_instance_types=cpu_types + gpu_types,
+            ),
+            child,
+        )
+        self.exports.update(self.lab.exports)
         # -- section: tracking (components/tracking.py) --
+        from components.documents.tracking import dvc_remote, dvc_remote_commands
+        from components.tracking import Tracking, TrackingArgs
+
+        # The DVC remote: the team's versioned, SSE-KMS `dvc` bucket, ready for `dvc remote add`.
+        self.dvc_remote = pulumi.Output.all(self.buckets["dvc"].name, self.key.arn).apply(
+            lambda v: dvc_remote(bucket=v[0], region=settings.region, kms_key_arn=v[1])
+        )
+        self.tracking = Tracking(
+            "tracking",
+            TrackingArgs(
+                config=settings.tracking,
+                naming=naming,
+                production=production,
+                kms_key_arn=self.key.arn,
+                artifacts_bucket=self.buckets["artifacts"].name,
+                artifacts_bucket_arn=self.buckets["artifacts"].arn,
+                vpc_id=env.require_output("vpcId"),
+                subnet_ids=env.require_output("privateSubnetIds"),
+                client_security_group_ids=env.require_output("workloadSecurityGroupIds"),
+            ),
+            child,
+        )
+        self.exports.update(
+            {
+                "dvcRemote": self.dvc_remote,
+                "dvcRemoteCommands": self.dvc_remote.apply(dvc_remote_commands),
+                "mlflowTrackingUri": self.tracking.tracking_uri,
+                "mlflowEnvironment": self.tracking.environment,
+                "mlflowArtifactStoreUri": self.tracking.artifact_store_uri,
+            }
+        )
         # -- section: registry, inference, retraining --
+        from components.serving import build_serving
+
+        self.exports.update(build_serving(self, settings, naming))
         self.register_outputs(self.exports)

@@ -22,7 +22,10 @@ def _register(name: str, help_text: str, target: str) -> Callable:
 
 
 @_register(
-    "plan", "plan a stack offline: resource tree, counts, exports", "mlopsctl.commands.plan:run"
+    "plan",
+    "plan a stack offline: resource tree, counts, exports, policy verdicts (exit 3 on a "
+    "mandatory violation)",
+    "mlopsctl.commands.plan:run",
 )
 def _plan_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -32,6 +35,85 @@ def _plan_arguments(parser: argparse.ArgumentParser) -> None:
         "--json", metavar="FILE", help="also write the plan as JSON ('-' for stdout)"
     )
     parser.add_argument("--no-tree", action="store_true", help="print counts and exports only")
+    parser.add_argument(
+        "--policy-config",
+        metavar="FILE",
+        help="policy pack config (default: policies/config/<mlops:environment>.json)",
+    )
+
+
+@_register(
+    "onboard",
+    "onboard a team: write stacks/Pulumi.<team>-<env>.yaml, validate, plan, check policies",
+    "mlopsctl.commands.onboard:run",
+)
+def _onboard_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--team", required=True, help="team name, e.g. fraud")
+    parser.add_argument("--env", required=True, help="environment stack, e.g. dev")
+    parser.add_argument(
+        "--member", action="append", metavar="NAME:PERSONA", help="a lab member (repeatable)"
+    )
+    parser.add_argument("--gpu", action="store_true", help="allow the environment's GPU types")
+    parser.add_argument("--owner", metavar="EMAIL", help="owner tag (default: the env's owner)")
+    parser.add_argument("--cost-center", metavar="CC", help="cost-center tag (default: env's)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing stack file")
+    parser.add_argument(
+        "--project-dir", help="project to write into (default: $MLOPS_PROJECT_DIR or this repo)"
+    )
+
+
+@_register(
+    "member",
+    "add or remove lab members of a team stack (validated, planned, rolled back on error)",
+    "mlopsctl.commands.onboard:run_member",
+)
+def _member_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["add", "remove"])
+    parser.add_argument("stack", help="team stack, e.g. fraud-dev")
+    parser.add_argument("members", nargs="+", metavar="NAME[:PERSONA]")
+    parser.add_argument("--instance-type", help="defaultInstanceType of added members")
+    parser.add_argument(
+        "--project-dir", help="project to edit (default: $MLOPS_PROJECT_DIR or this repo)"
+    )
+
+
+@_register(
+    "cost", "monthly cost estimate of a stack: idle and typical use", "mlopsctl.commands.cost:run"
+)
+def _cost_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stack", help="stack name, e.g. fraud-dev")
+    parser.add_argument("--notebook-hours", type=float, help="notebook hours per member a month")
+    parser.add_argument("--endpoint-requests", type=float, help="requests per endpoint a month")
+    parser.add_argument("--details", action="store_true", help="also list every cost line")
+    parser.add_argument("--json", action="store_true", help="print the estimate as JSON")
+
+
+@_register("diagram", "architecture diagram of a planned stack", "mlopsctl.commands.diagram:run")
+def _diagram_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stack", help="stack name, e.g. fraud-dev")
+    parser.add_argument("--format", choices=["mermaid", "png", "svg"], default="mermaid")
+    parser.add_argument("--output", metavar="FILE", help="file to write (default: stdout/stack)")
+
+
+@_register(
+    "handbook", "the team's onboarding handbook (Markdown)", "mlopsctl.commands.handbook:run"
+)
+def _handbook_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stack", help="team stack, e.g. fraud-dev")
+    parser.add_argument(
+        "--outputs", metavar="FILE", help="`pulumi stack output --json` file (default: plan)"
+    )
+    parser.add_argument("--output", metavar="FILE", help="write the handbook here")
+
+
+@_register(
+    "access",
+    "print the access matrix of a stack (persona x action x resource -> allow/deny)",
+    "mlopsctl.commands.access:run",
+)
+def _access_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stack", help="stack name, e.g. fraud-dev")
+    parser.add_argument("--markdown", metavar="FILE", help="also write the matrix as Markdown")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, PlanError) as error:
         cause = error.__cause__ if isinstance(error, PlanError) else None
         message = str(cause) if isinstance(cause, ConfigError) else str(error)
-        console.print(f"[bold red]error:[/] {message}", highlight=False)
+        console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
         return 2
 
 

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from components.config.base import (
     AvailabilityZone,
+    IamPrincipalArn,
     InstanceType,
     StrictModel,
     int_range,
@@ -109,3 +110,6 @@ class GovernanceConfig(StrictModel):
     )
     allowed_gpu_instance_types: list[InstanceType] = Field(default_factory=list)
     max_gpu_instances_per_team: int_range(0, 64) = 0
+    # Who may assume the environment's auditor role (never `*`); empty: principals of this
+    # account tagged persona=auditor.
+    auditor_principals: list[IamPrincipalArn] = Field(default_factory=list)

@@ -1,4 +1,5 @@
-"""`mlopsctl plan <stack>`: what would be created, as a tree, counts by type, and the exports."""
+"""`mlopsctl plan <stack>`: what would be created, as a tree, counts by type, the exports, and the
+policy pack's verdicts (exit status 3 when a mandatory policy is violated)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from rich.table import Table
 from rich.tree import Tree
 
 from mlopsctl.plan import Plan, plan_stack
+from mlopsctl.policy_runner import (
+    PolicyConfigError,
+    Violation,
+    default_config_path,
+    load_pack_config,
+    run_policies,
+)
 
 
 def resource_tree(plan: Plan) -> Tree:
@@ -54,18 +62,46 @@ def exports_table(plan: Plan) -> Table:
     return table
 
 
+def verdicts_table(violations: list[Violation], config_path: Path) -> Table:
+    table = Table(title=f"Policy verdicts ({config_path.name}): {len(violations)} violation(s)")
+    for column in ("policy", "enforcement", "severity", "resource", "message"):
+        table.add_column(column, overflow="fold")
+    for v in sorted(violations, key=lambda v: (not v.mandatory, v.policy, v.urn)):
+        style = "red" if v.mandatory else "yellow"
+        table.add_row(
+            f"[{style}]{v.policy}[/]",
+            v.enforcement,
+            v.severity,
+            v.urn.rsplit("::", 1)[-1],
+            v.message,
+        )
+    if not violations:
+        table.add_row("[green]all policies pass[/]", "", "", "", "")
+    return table
+
+
 def run(args: argparse.Namespace) -> int:
     console = Console()
     with console.status(f"planning {args.stack} offline…"):
         plan = plan_stack(args.stack)
+    config_path = Path(args.policy_config) if getattr(args, "policy_config", None) else None
+    config_path = config_path or default_config_path(plan)
+    try:
+        violations = run_policies(plan, load_pack_config(config_path))
+    except PolicyConfigError as error:
+        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
+        return 2
+    status = 3 if any(v.mandatory for v in violations) else 0
     if args.json == "-":
         print(json.dumps(plan.to_json(), indent=2, default=str))
-        return 0
+        Console(stderr=True).print(verdicts_table(violations, config_path))
+        return status
     if not args.no_tree:
         console.print(resource_tree(plan))
     console.print(counts_table(plan))
     console.print(exports_table(plan))
+    console.print(verdicts_table(violations, config_path))
     if args.json:
         Path(args.json).write_text(json.dumps(plan.to_json(), indent=2, default=str))
         console.print(f"plan written to {args.json}")
-    return 0
+    return status

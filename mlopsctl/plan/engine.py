@@ -182,6 +182,10 @@ def _run_in_fresh_context(
         monitor=monitor,
         organization="organization",
     )
+    # MockSettings leaves these two at their context-variable defaults, which are shared by all
+    # threads: a failed plan would leave its never-finishing tasks there for the next plan.
+    pulumi_settings.SETTINGS.outputs = set()
+    pulumi_settings.SETTINGS.lock = threading.Lock()
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
     try:
@@ -191,6 +195,8 @@ def _run_in_fresh_context(
         exports = loop.run_until_complete(_resolve(getattr(stack_resource, "outputs", {})))
     except Exception as error:
         registered = len(monitor.planned_resources())
+        for task in asyncio.all_tasks(loop):
+            task.cancel()  # a failed program leaves RPCs pending: drop them with this plan
         raise PlanError(str(error), registered) from error
     finally:
         # The SDK's executor threads hold references to this loop; closing it here makes their

@@ -215,7 +215,7 @@ def _rds_instance(name: str, seed: str, inputs: dict[str, Any], ctx: CloudContex
     identifier = _named(inputs, "identifier", name, seed)
     address = f"{identifier}.{_alnum(seed, 12)}.{ctx.region}.rds.amazonaws.com"
     port = inputs.get("port") or 5432
-    return identifier, {
+    outputs: dict[str, Any] = {
         "identifier": identifier,
         "arn": _arn(ctx, "rds", f"db:{identifier}"),
         "address": address,
@@ -223,6 +223,18 @@ def _rds_instance(name: str, seed: str, inputs: dict[str, Any], ctx: CloudContex
         "port": port,
         "resourceId": "db-" + _alnum(seed, 26).upper(),
     }
+    if inputs.get("manageMasterUserPassword"):
+        # RDS names the managed secret rds!db-<uuid> (Amazon RDS user guide, "Password
+        # management with Secrets Manager", read 2026-11).
+        secret = f"rds!db-{uuid.UUID(_digest(seed + 'secret')[:32])}"
+        outputs["masterUserSecrets"] = [
+            {
+                "secretArn": _arn(ctx, "secretsmanager", f"secret:{secret}-{_alnum(seed, 6)}"),
+                "kmsKeyId": inputs.get("masterUserSecretKmsKeyId") or "",
+                "secretStatus": "active",
+            }
+        ]
+    return identifier, outputs
 
 
 def _load_balancer(name: str, seed: str, inputs: dict[str, Any], ctx: CloudContext) -> Outputs:
@@ -257,7 +269,39 @@ def _regional(service: str, kind: str, name_key: str = "name", separator: str = 
     return build
 
 
+def _docker_image(name: str, seed: str, inputs: dict[str, Any], ctx: CloudContext) -> Outputs:
+    """pulumi-docker Image: the pushed image's digest pins it (`repo@sha256:...`)."""
+    image = str(inputs.get("imageName") or name)
+    repository = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+    return image, {"imageName": image, "repoDigest": f"{repository}@sha256:{_digest(seed)}"}
+
+
+def _kubernetes(name: str, seed: str, inputs: dict[str, Any], ctx: CloudContext) -> Outputs:
+    """Kubernetes objects: the id is `namespace/name` (just `name` for cluster-scoped ones)."""
+    metadata = dict(inputs.get("metadata") or {})
+    metadata.setdefault("name", auto_name(name, seed))
+    metadata.setdefault("uid", str(uuid.UUID(_digest(seed)[:32])))
+    namespace = metadata.get("namespace")
+    resource_id = f"{namespace}/{metadata['name']}" if namespace else metadata["name"]
+    return resource_id, {"metadata": metadata}
+
+
+KUBERNETES_TYPES: tuple[str, ...] = (
+    "kubernetes:core/v1:Namespace",
+    "kubernetes:core/v1:ResourceQuota",
+    "kubernetes:core/v1:LimitRange",
+    "kubernetes:core/v1:ServiceAccount",
+    "kubernetes:core/v1:Service",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    "kubernetes:apps/v1:Deployment",
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    "kubernetes:policy/v1:PodDisruptionBudget",
+    "kubernetes:batch/v1:CronJob",
+)
+
 BUILDERS: dict[str, Builder] = {
+    "docker:index/image:Image": _docker_image,
+    **dict.fromkeys(KUBERNETES_TYPES, _kubernetes),
     "aws:s3/bucket:Bucket": _bucket,
     "aws:kms/key:Key": _kms_key,
     "aws:kms/alias:Alias": _kms_alias,

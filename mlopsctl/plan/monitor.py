@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from pulumi.runtime import MockResourceArgs, Mocks
@@ -15,8 +16,25 @@ class PlanMocks(Mocks):
     def __init__(self, ctx: CloudContext, stack_references: dict[str, dict[str, Any]]):
         self.ctx = ctx
         self.stack_references = stack_references
-        self.current_urn = ""
-        self.last_inputs: dict[str, Any] = {}
+        # The SDK registers resources from several executor threads at once: the URN being
+        # registered and its inputs are per thread, or one resource records another's inputs.
+        self._local = threading.local()
+
+    @property
+    def current_urn(self) -> str:
+        return getattr(self._local, "urn", "")
+
+    @current_urn.setter
+    def current_urn(self, urn: str) -> None:
+        self._local.urn = urn
+
+    @property
+    def last_inputs(self) -> dict[str, Any]:
+        return getattr(self._local, "inputs", {})
+
+    @last_inputs.setter
+    def last_inputs(self, inputs: dict[str, Any]) -> None:
+        self._local.inputs = inputs
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         self.last_inputs = dict(args.inputs)
@@ -68,7 +86,7 @@ class PlanMocks(Mocks):
         }
         if args.token not in answers:
             raise NotImplementedError(f"the offline plan has no answer for the call {args.token}")
-        return answers[args.token], None
+        return answers[args.token], []  # the SDK iterates the failures: never None
 
 
 class RecordingMonitor(MockMonitor):

@@ -1,0 +1,180 @@
+"""IAM documents and client settings for experiment tracking and the DVC remote (pure functions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The prefixes the platform writes under in the team buckets.
+MLFLOW_PREFIX = "mlflow"
+DVC_PREFIX = "dvc"
+DVC_REMOTE_NAME = "storage"
+
+
+def service_trust_policy(service: str, account_id: str) -> dict[str, Any]:
+    """Only `service` acting for this account may assume the role (confused-deputy guard)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }
+
+
+def artifact_store_statements(
+    bucket_arn: str, prefix: str, kms_key_arn: str
+) -> list[dict[str, Any]]:
+    """Read/write objects under `prefix/` of one bucket, encrypted with one key, nothing else."""
+    return [
+        {
+            "Sid": "ListArtifactPrefix",
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": bucket_arn,
+            "Condition": {"StringLike": {"s3:prefix": [prefix, f"{prefix}/*"]}},
+        },
+        {
+            "Sid": "LocateArtifactBucket",
+            "Effect": "Allow",
+            "Action": "s3:GetBucketLocation",
+            "Resource": bucket_arn,
+        },
+        {
+            "Sid": "ReadWriteArtifacts",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            "Resource": f"{bucket_arn}/{prefix}/*",
+        },
+        {
+            "Sid": "UseTeamKeyThroughS3",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": kms_key_arn,
+            "Condition": {"StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}},
+        },
+    ]
+
+
+def model_registration_statements(
+    *, partition: str, region: str, account_id: str
+) -> list[dict[str, Any]]:
+    """What SageMaker MLflow needs to mirror registered models into the SageMaker Model Registry.
+
+    Action list from the SageMaker developer guide ("Set up IAM permissions for MLflow",
+    automatic model registration, read 2026-11). Group names follow the MLflow model names
+    users choose, so the resource is this account's and region's model packages.
+    """
+    base = f"arn:{partition}:sagemaker:{region}:{account_id}"
+    return [
+        {
+            "Sid": "RegisterModelsInSageMakerRegistry",
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:AddTags",
+                "sagemaker:CreateModelPackageGroup",
+                "sagemaker:CreateModelPackage",
+                "sagemaker:UpdateModelPackage",
+                "sagemaker:DescribeModelPackageGroup",
+            ],
+            "Resource": [f"{base}:model-package-group/*", f"{base}:model-package/*"],
+        }
+    ]
+
+
+def tracking_server_policy(
+    *,
+    bucket_arn: str,
+    kms_key_arn: str,
+    automatic_model_registration: bool,
+    partition: str,
+    region: str,
+    account_id: str,
+) -> dict[str, Any]:
+    """The SageMaker MLflow tracking server's own role: artifacts, team key, model registry."""
+    statements = artifact_store_statements(bucket_arn, MLFLOW_PREFIX, kms_key_arn)
+    if automatic_model_registration:
+        statements += model_registration_statements(
+            partition=partition, region=region, account_id=account_id
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def mlflow_task_policy(*, bucket_arn: str, kms_key_arn: str) -> dict[str, Any]:
+    """The self-hosted MLflow container's task role: proxied artifacts only."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": artifact_store_statements(bucket_arn, MLFLOW_PREFIX, kms_key_arn),
+    }
+
+
+def task_execution_policy(
+    *,
+    secret_arns: list[str],
+    kms_key_arn: str,
+    log_group_arn: str,
+    repository_arn: str | None,
+) -> dict[str, Any]:
+    """What ECS needs to start the task: pull the image, write logs, read its two secrets."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "ReadTaskSecrets",
+            "Effect": "Allow",
+            "Action": "secretsmanager:GetSecretValue",
+            "Resource": sorted(secret_arns),
+        },
+        {
+            "Sid": "DecryptTaskSecrets",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": kms_key_arn,
+            "Condition": {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}},
+        },
+        {
+            "Sid": "WriteTaskLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{log_group_arn}:log-stream:*",
+        },
+    ]
+    if repository_arn is not None:
+        statements += [
+            {
+                # GetAuthorizationToken has no resource-level permissions (Service
+                # Authorization Reference, Amazon ECR, read 2026-11).
+                "Sid": "EcrLogin",
+                "Effect": "Allow",
+                "Action": "ecr:GetAuthorizationToken",
+                "Resource": "*",
+            },
+            {
+                "Sid": "PullMlflowImage",
+                "Effect": "Allow",
+                "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                "Resource": repository_arn,
+            },
+        ]
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def dvc_remote(*, bucket: str, region: str, kms_key_arn: str) -> dict[str, str]:
+    """The team's DVC remote: every object written with SSE-KMS under the team key."""
+    return {
+        "name": DVC_REMOTE_NAME,
+        "url": f"s3://{bucket}/{DVC_PREFIX}",
+        "region": region,
+        "sse": "aws:kms",
+        "sse_kms_key_id": kms_key_arn,
+    }
+
+
+def dvc_remote_commands(remote: dict[str, str]) -> list[str]:
+    """The exact commands that configure a DVC project for `remote` (run in the repo root)."""
+    name = remote["name"]
+    commands = [f"dvc remote add --default --force {name} {remote['url']}"]
+    for option in ("region", "sse", "sse_kms_key_id"):
+        commands.append(f"dvc remote modify {name} {option} {remote[option]}")
+    return commands

@@ -1,0 +1,136 @@
+"""Personas: one IAM role per persona of a team, and the SageMaker execution roles they use.
+
+Human roles (`<scope>-data-scientist`, `-ml-engineer`, `-data-steward`) are assumed by the
+principals of `mlops:personas`; execution roles (`<scope>-<persona>-exec`, `-endpoint-exec`,
+`-pipeline-exec`) are assumed by SageMaker only. Every permission document comes from
+`components/documents/iam.py` (pure functions), built here inside `.apply` because the team key's
+ARN is only known at deploy time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config.personas import PERSONAS
+from components.documents.iam import (
+    PERSONA_POLICIES,
+    TeamAccess,
+    endpoint_execution_policy,
+    human_trust_policy,
+    persona_execution_policy,
+    pipeline_execution_policy,
+    service_trust_policy,
+)
+from components.naming import Naming
+
+EXECUTION_ROLES: tuple[str, ...] = (*PERSONAS, "endpoint", "pipeline")
+# IAM role names are at most 64 characters (IAM quotas, read 2026-11).
+MAX_ROLE_NAME = 64
+
+
+@dataclass
+class PersonasArgs:
+    naming: Naming
+    production: bool
+    kms_key_arn: pulumi.Input[str]
+    bucket_classifications: dict[str, str]  # purpose -> data classification
+    instance_types: list[str]  # already includes GPU types when the team may use them
+    principals: dict[str, list[str]] = field(default_factory=dict)  # persona -> ARNs
+    steward_readable_classifications: list[str] = field(default_factory=list)
+    max_session_hours: int = 4
+
+
+def team_access(args: PersonasArgs, kms_key_arn: str) -> TeamAccess:
+    """The plain values the documents are built from (also used by tests and mlopsctl)."""
+    n = args.naming
+    return TeamAccess(
+        partition=n.partition,
+        account_id=n.account_id,
+        region=n.region,
+        team=n.team,
+        scope=n.scope,
+        production=args.production,
+        bucket_arns={p: n.bucket_arn(p) for p in args.bucket_classifications},
+        bucket_classifications=dict(args.bucket_classifications),
+        kms_key_arn=kms_key_arn,
+        mlflow_tracking_server_arn=n.arn("sagemaker", f"mlflow-tracking-server/{n.name('mlflow')}"),
+        instance_types=list(args.instance_types),
+        role_arns={p: n.role_arn(p) for p in PERSONAS},
+        execution_role_arns={k: n.role_arn(k, "exec") for k in EXECUTION_ROLES},
+        steward_readable_classifications=list(args.steward_readable_classifications),
+    )
+
+
+def _role_name(naming: Naming, *parts: str) -> str:
+    name = naming.name(*parts)
+    if len(name) > MAX_ROLE_NAME:
+        raise ValueError(f"role name '{name}' is longer than IAM's {MAX_ROLE_NAME} characters")
+    return name
+
+
+class Personas(pulumi.ComponentResource):
+    role_arns: dict[str, pulumi.Output[str]]
+    execution_role_arns: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: PersonasArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("mlops:personas:Personas", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        n = args.naming
+        access = pulumi.Output.from_input(args.kms_key_arn).apply(lambda k: team_access(args, k))
+
+        self.role_arns = {}
+        for persona in PERSONAS:
+            role = aws.iam.Role(
+                persona,
+                name=_role_name(n, persona),
+                description=f"{persona} of team {n.team} in {n.environment}",
+                assume_role_policy=json.dumps(
+                    human_trust_policy(
+                        args.principals.get(persona, []),
+                        account_id=n.account_id,
+                        team=n.team,
+                        persona=persona,
+                        partition=n.partition,
+                    )
+                ),
+                max_session_duration=args.max_session_hours * 3600,
+                tags={"persona": persona},
+                opts=child,
+            )
+            self._inline(persona, role, access.apply(PERSONA_POLICIES[persona]))
+            self.role_arns[persona] = role.arn
+
+        builders = {
+            **{p: (lambda a, p=p: persona_execution_policy(a, p)) for p in PERSONAS},
+            "endpoint": endpoint_execution_policy,
+            "pipeline": pipeline_execution_policy,
+        }
+        self.execution_role_arns = {}
+        for key in EXECUTION_ROLES:
+            role = aws.iam.Role(
+                f"{key}-exec",
+                name=_role_name(n, key, "exec"),
+                description=f"SageMaker execution role ({key}) of team {n.team} in {n.environment}",
+                assume_role_policy=json.dumps(service_trust_policy(n.account_id)),
+                tags={"persona": key, "role-kind": "sagemaker-execution"},
+                opts=child,
+            )
+            self._inline(f"{key}-exec", role, access.apply(builders[key]))
+            self.execution_role_arns[key] = role.arn
+
+        self.register_outputs(
+            {"roleArns": self.role_arns, "executionRoleArns": self.execution_role_arns}
+        )
+
+    def _inline(self, name: str, role: aws.iam.Role, policy: pulumi.Output[dict]) -> None:
+        aws.iam.RolePolicy(
+            f"{name}-permissions",
+            role=role.name,
+            name="permissions",
+            policy=policy.apply(json.dumps),
+            opts=pulumi.ResourceOptions(parent=self),
+        )

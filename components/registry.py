@@ -1,0 +1,137 @@
+"""The team's container registry: ECR repositories, and the inference and pipeline images.
+
+Images are either named in config (pinned ECR URIs: planning and deploying need no Docker
+engine) or built from `containers/<image>` with pulumi-docker and pushed to the team's
+repository with a tag derived from the build context's content, so the tag changes exactly when
+the image's source does (tags are immutable).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_docker as docker
+
+from components.config.registry import RegistryConfig
+from components.documents.registry import lifecycle_policy, repository_policy
+from components.naming import Naming
+from components.provider import stateful_options
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+IMAGES: tuple[str, ...] = ("inference", "pipeline")
+# SageMaker and the team's EKS nodes run x86_64 instances by default.
+BUILD_PLATFORM = "linux/amd64"
+
+
+def context_tag(context: Path) -> str:
+    """`src-<12 hex>`: a hash of every file of the build context (paths and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in context.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(context).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"src-{digest.hexdigest()[:12]}"
+
+
+@dataclass
+class RegistryArgs:
+    naming: Naming
+    config: RegistryConfig
+    kms_key_arn: pulumi.Input[str]
+    pusher_arns: list[pulumi.Input[str]]
+    puller_arns: list[pulumi.Input[str]]
+    production: bool = False
+    containers_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "containers")
+
+
+class Registry(pulumi.ComponentResource):
+    repositories: dict[str, aws.ecr.Repository]
+    image_uris: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("mlops:registry:Registry", name, None, opts)
+        config = args.config
+        child = pulumi.ResourceOptions(parent=self)
+        policy = pulumi.Output.all(
+            pushers=pulumi.Output.all(*args.pusher_arns),
+            pullers=pulumi.Output.all(*args.puller_arns),
+        ).apply(
+            lambda a: json.dumps(
+                repository_policy(pusher_arns=a["pushers"], puller_arns=a["pullers"])
+            )
+        )
+        lifecycle = json.dumps(
+            lifecycle_policy(
+                release_tag_prefixes=config.release_tag_prefixes,
+                keep_release_images=config.keep_release_images,
+                untagged_expire_days=config.untagged_expire_days,
+            )
+        )
+        self.repositories = {}
+        for repo in config.repositories:
+            repository = aws.ecr.Repository(
+                f"repo-{repo}",
+                name=f"{args.naming.scope}/{repo}",
+                image_tag_mutability="IMMUTABLE",
+                image_scanning_configuration={"scan_on_push": True},
+                encryption_configurations=[{"encryption_type": "KMS", "kms_key": args.kms_key_arn}],
+                # Only empty repositories can be deleted outside production.
+                force_delete=False,
+                opts=stateful_options(args.production, self),
+            )
+            aws.ecr.LifecyclePolicy(
+                f"repo-{repo}-lifecycle",
+                repository=repository.name,
+                policy=lifecycle,
+                opts=child,
+            )
+            aws.ecr.RepositoryPolicy(
+                f"repo-{repo}-policy", repository=repository.name, policy=policy, opts=child
+            )
+            self.repositories[repo] = repository
+
+        self.image_uris = {}
+        for image in IMAGES:
+            configured = getattr(config.images, image)
+            if configured:
+                self.image_uris[image] = pulumi.Output.from_input(configured)
+            else:
+                self.image_uris[image] = self._build(image, args.containers_dir / image)
+        self.register_outputs(
+            {
+                "repositoryUrls": {k: r.repository_url for k, r in self.repositories.items()},
+                "imageUris": self.image_uris,
+            }
+        )
+
+    def _build(self, image: str, context: Path) -> pulumi.Output[str]:
+        """Build `containers/<image>` and push it to the team's repository of that name."""
+        repository = self.repositories[image]
+        token = aws.ecr.get_authorization_token_output(
+            registry_id=repository.registry_id, opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        relative = context.relative_to(PROJECT_ROOT) if context.is_relative_to(PROJECT_ROOT) else context
+        tag = context_tag(context)
+        built = docker.Image(
+            f"image-{image}",
+            image_name=repository.repository_url.apply(lambda url: f"{url}:{tag}"),
+            build=docker.DockerBuildArgs(
+                context=relative.as_posix(),
+                dockerfile=(relative / "Dockerfile").as_posix(),
+                platform=BUILD_PLATFORM,
+            ),
+            registry=docker.RegistryArgs(
+                server=repository.repository_url.apply(lambda url: url.split("/", 1)[0]),
+                username=token.user_name,
+                password=pulumi.Output.secret(token.password),
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        # The digest pins exactly what was pushed.
+        return built.repo_digest

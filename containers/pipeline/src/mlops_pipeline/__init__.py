@@ -1,0 +1,3 @@
+"""MLOps training pipeline (Kedro project template)."""
+
+__version__ = "0.1.0"

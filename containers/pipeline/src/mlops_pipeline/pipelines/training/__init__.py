@@ -1,0 +1,5 @@
+"""Training pipeline: split, train, evaluate, log to and register in MLflow."""
+
+from .pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]

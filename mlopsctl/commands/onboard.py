@@ -1,0 +1,346 @@
+"""`mlopsctl onboard` and `mlopsctl member`: write or change a team stack file, then prove it.
+
+Every change is validated with the program's own settings model, planned offline and, when the
+policy pack's offline runner is present, judged by the policy pack. A failed check rolls the
+file back (a new file is removed), so a stack file on disk is always one that plans.
+Files go to the project's stack config dir; `--project-dir` or `MLOPS_PROJECT_DIR` redirect it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from components.config.base import TeamName
+from components.settings import ConfigError, declared_config, load_settings
+from mlopsctl.plan import Plan, plan_stack
+from mlopsctl.plan.engine import PROJECT_ROOT, stack_config
+
+PROJECT = "mlops"
+DEFAULT_PERSONA = "data-scientist"
+
+
+# -- where files live ---------------------------------------------------------------------------
+
+
+def project_dir(args: argparse.Namespace) -> Path:
+    chosen = getattr(args, "project_dir", None) or os.environ.get("MLOPS_PROJECT_DIR")
+    return Path(chosen).resolve() if chosen else PROJECT_ROOT
+
+
+def stacks_dir(project: Path) -> Path:
+    document = yaml.safe_load((project / "Pulumi.yaml").read_text())
+    return project / document.get("stackConfigDir", ".")
+
+
+def _stack_file(project: Path, stack: str) -> Path:
+    return stacks_dir(project) / f"Pulumi.{stack}.yaml"
+
+
+# -- checks: settings, plan, policies -----------------------------------------------------------
+
+
+def _policy_runner() -> Callable[[Plan], Any] | None:
+    """The policy pack's offline runner, if that part of the project exists yet."""
+    try:
+        module = importlib.import_module("mlopsctl.policy_runner")
+    except ModuleNotFoundError:
+        return None
+    for name in ("run_plan_policies", "run_policies", "run"):
+        function = getattr(module, name, None)
+        if callable(function):
+            return function
+    return None
+
+
+def _level(violation: Any) -> str:
+    for attribute in ("enforcement", "enforcement_level", "level"):
+        value = (
+            violation.get(attribute)
+            if isinstance(violation, dict)
+            else getattr(violation, attribute, None)
+        )
+        if value is not None:
+            return str(getattr(value, "name", value)).lower()
+    return "mandatory"
+
+
+def _violations(result: Any) -> list[Any]:
+    if isinstance(result, dict):
+        result = result.get("violations", [])
+    return list(getattr(result, "violations", result) or [])
+
+
+def check_stack(stack: str, project: Path, console: Console) -> tuple[Plan, list[Any]]:
+    """Validate, plan and judge a stack file; raises ConfigError on any failure."""
+    sdir = stacks_dir(project)
+    config = stack_config(stack, project)
+    with console.status(f"validating {stack}…"):
+        load_settings(config, stack, sdir)
+    with console.status(f"planning {stack} offline…"):
+        plan = plan_stack(stack, project_dir=project)
+    runner = _policy_runner()
+    violations: list[Any] = []
+    if runner is None:
+        console.print("[yellow]policy pack runner not present: policies not checked[/]")
+    else:
+        with console.status(f"running the policy pack on {stack}…"):
+            violations = _violations(runner(plan))
+        mandatory = [v for v in violations if _level(v) == "mandatory"]
+        if mandatory:
+            listed = "\n".join(f"  - {v}" for v in mandatory)
+            raise ConfigError(f"stack '{stack}': mandatory policy violations:\n{listed}")
+    return plan, violations
+
+
+@contextmanager
+def transaction(path: Path) -> Iterator[None]:
+    """Restore `path` (or remove it if it was new) when the body raises."""
+    before = path.read_text() if path.exists() else None
+    try:
+        yield
+    except BaseException:
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(before)
+        raise
+
+
+# -- parsing ------------------------------------------------------------------------------------
+
+
+def parse_member(text: str) -> dict[str, str]:
+    name, sep, persona = text.partition(":")
+    if not name:
+        raise ConfigError(f"--member '{text}': allowed: name:persona, e.g. alice:data-scientist")
+    return {"name": name, "persona": persona if sep else DEFAULT_PERSONA}
+
+
+def _check_team_name(team: str) -> None:
+    try:
+        TypeAdapter(TeamName).validate_python(team)
+    except ValidationError as error:
+        message = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"--team '{team}': {message}") from None
+
+
+def _environment_config(env: str, project: Path) -> dict[str, Any]:
+    sdir = stacks_dir(project)
+    environments = sorted(
+        p.name[len("Pulumi.") : -len(".yaml")]
+        for p in sdir.glob("Pulumi.*.yaml")
+        if (yaml.safe_load(p.read_text()) or {}).get("config", {}).get(f"{PROJECT}:layer")
+        == "environment"
+    )
+    if env not in environments:
+        raise ConfigError(
+            f"--env '{env}': no environment stack of that name in {sdir}; "
+            f"allowed: {', '.join(environments) or 'none'}"
+        )
+    return (yaml.safe_load((sdir / f"Pulumi.{env}.yaml").read_text()) or {})["config"]
+
+
+# -- the stack file -----------------------------------------------------------------------------
+
+
+def _flow(value: Any) -> str:
+    """A YAML flow value (`{name: alice, persona: data-scientist}`), as the shipped stacks use."""
+    text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1000).strip()
+    return text.removesuffix("\n...").strip()
+
+
+def render_team_stack(
+    *,
+    team: str,
+    env: str,
+    env_config: dict[str, Any],
+    members: list[dict[str, str]],
+    gpu: bool,
+    owner: str | None,
+    cost_center: str | None,
+) -> str:
+    """The team stack file, commented like the shipped ones; only declared keys are written."""
+    declared = declared_config()
+    production = bool(env_config.get(f"{PROJECT}:production", False))
+    lines = [
+        f"# Team layer: the {team} team in {env}. Written by `mlopsctl onboard`; edit freely, then",
+        f"# check with `mlopsctl plan {team}-{env}`.",
+        "config:",
+        f"  aws:region: {env_config['aws:region']}",
+        f"  {PROJECT}:layer: team",
+        f"  {PROJECT}:environment: {env_config[f'{PROJECT}:environment']}",
+    ]
+    if production:
+        lines.append(f"  {PROJECT}:production: true")
+    lines += [
+        f"  {PROJECT}:owner: {owner or env_config[f'{PROJECT}:owner']}",
+        f"  {PROJECT}:costCenter: {cost_center or env_config[f'{PROJECT}:costCenter']}",
+        f'  {PROJECT}:accountId: "{env_config[f"{PROJECT}:accountId"]}"',
+        f"  {PROJECT}:team:",
+        f"    name: {team}",
+        f"    environmentStack: {env}",
+        "    dataClassification: confidential",
+        "    lifecycle:",
+        f"      noncurrentVersionExpirationDays: {365 if production else 30}",
+        "      abortIncompleteMultipartUploadDays: 7",
+        f"    monthlyBudgetUsd: {6000 if production else 1500}",
+    ]
+    if f"{PROJECT}:tracking" in declared:
+        lines += [
+            "  # Managed SageMaker MLflow, smallest size: enough for one team's experiments.",
+            f"  {PROJECT}:tracking:",
+            "    kind: sagemaker",
+            "    size: Small",
+        ]
+    if gpu and f"{PROJECT}:personas" in declared:
+        lines += [
+            "  # GPU instance types of the environment's allow-list may be started.",
+            f"  {PROJECT}:personas:",
+            "    allowGpu: true",
+        ]
+    elif gpu:
+        raise ConfigError(f"--gpu: this project declares no {PROJECT}:personas key yet")
+    if f"{PROJECT}:lab" in declared:
+        lines += [
+            "  # The lab: a VPC-only Studio domain, IAM sign-in, idle apps stop after an hour.",
+            f"  {PROJECT}:lab:",
+            "    kind: studio",
+            "    authMode: IAM",
+            "    idleTimeoutMinutes: 60",
+        ]
+        if members:
+            lines.append("    members:")
+            lines += [f"      - {_flow(m)}" for m in members]
+        else:
+            lines.append("    members: []")
+    elif members:
+        raise ConfigError(f"--member: this project declares no {PROJECT}:lab key yet")
+    return "\n".join(lines) + "\n"
+
+
+def _next_steps(stack: str) -> Table:
+    table = Table(title="Next steps", show_header=False)
+    table.add_column("step")
+    table.add_column("command")
+    table.add_row("1. review", f"mlopsctl plan {stack}; mlopsctl cost {stack}")
+    table.add_row("2. create the stack", f"pulumi stack init {stack}")
+    table.add_row("3. deploy (policy-gated)", f"pulumi up -s {stack} --policy-pack policies")
+    table.add_row("4. hand over", f"mlopsctl handbook {stack} --output {stack}-handbook.md")
+    return table
+
+
+def _summary(plan: Plan, violations: list[Any], path: Path) -> Table:
+    table = Table(title=f"{plan.stack}: checked", show_header=False)
+    table.add_column("check")
+    table.add_column("result")
+    table.add_row("stack file", str(path))
+    table.add_row("settings", "valid")
+    table.add_row("offline plan", f"{sum(1 for r in plan.resources if r.custom)} resources")
+    table.add_row("policy pack", f"{len(violations)} advisory findings, 0 mandatory")
+    return table
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console()
+    project = project_dir(args)
+    _check_team_name(args.team)
+    env_config = _environment_config(args.env, project)
+    members = [parse_member(m) for m in args.member or []]
+    stack = f"{args.team}-{args.env}"
+    path = _stack_file(project, stack)
+    if path.exists() and not args.force:
+        raise ConfigError(f"{path} already exists; allowed: --force to overwrite it")
+    text = render_team_stack(
+        team=args.team,
+        env=args.env,
+        env_config=env_config,
+        members=members,
+        gpu=args.gpu,
+        owner=args.owner,
+        cost_center=args.cost_center,
+    )
+    with transaction(path):
+        path.write_text(text)
+        plan, violations = check_stack(stack, project, console)
+    console.print(_summary(plan, violations, path))
+    console.print(_next_steps(stack))
+    return 0
+
+
+def _round_trip() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml_rt = YAML()
+    yaml_rt.preserve_quotes = True
+    yaml_rt.indent(mapping=2, sequence=4, offset=2)
+    yaml_rt.width = 100
+    return yaml_rt
+
+
+def run_member(args: argparse.Namespace) -> int:
+    """`mlopsctl member add|remove <stack> ...`: edit `mlops:lab.members`, keeping comments."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    console = Console()
+    project = project_dir(args)
+    path = _stack_file(project, args.stack)
+    if not path.is_file():
+        raise ConfigError(f"stack '{args.stack}': no stack file {path}")
+    yaml_rt = _round_trip()
+    document = yaml_rt.load(path.read_text())
+    config = document["config"]
+    lab = config.get(f"{PROJECT}:lab")
+    if lab is None:
+        raise ConfigError(f"stack '{args.stack}': {PROJECT}:lab is not set; the lab holds members")
+    members = lab.get("members")
+    if members is None:
+        members = lab["members"] = CommentedSeq()
+    names = [m.get("name") for m in members]
+    if args.action == "add":
+        for text in args.members:
+            member = parse_member(text)
+            if member["name"] in names:
+                raise ConfigError(
+                    f"{PROJECT}:lab.members: '{member['name']}' is already a member; "
+                    "allowed: a new name"
+                )
+            entry = CommentedMap(member)
+            if args.instance_type:
+                entry["defaultInstanceType"] = args.instance_type
+            entry.fa.set_flow_style()
+            members.append(entry)
+            names.append(member["name"])
+    else:
+        for name in args.members:
+            if name not in names:
+                raise ConfigError(
+                    f"{PROJECT}:lab.members: '{name}' is not a member; allowed: "
+                    + (", ".join(str(n) for n in names) or "none")
+                )
+            del members[names.index(name)]
+            names.remove(name)
+    buffer = io.StringIO()
+    yaml_rt.dump(document, buffer)
+    with transaction(path):
+        path.write_text(buffer.getvalue())
+        plan, violations = check_stack(args.stack, project, console)
+    console.print(_summary(plan, violations, path))
+    console.print(f"members of {args.stack}: {json.dumps(names)}")
+    console.print(f"next: pulumi up -s {args.stack}")
+    return 0

@@ -1,0 +1,284 @@
+"""The team's onboarding handbook, in Markdown, from stack outputs (real or planned).
+
+Each section reads the exports it needs and is omitted, with a note, when they are absent, so
+the handbook covers whatever components the stack has. Export names are matched loosely where
+components may still name them differently (e.g. any export holding ECR repository URLs).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlopsctl.plan.engine import PROJECT_ROOT
+
+ACCESS_MATRIX = PROJECT_ROOT / "access" / "matrix.yaml"
+
+Section = Callable[[Mapping[str, Any]], list[str] | None]
+
+
+def _find(exports: Mapping[str, Any], *needles: str) -> tuple[str, Any] | None:
+    """The first export whose name contains every needle (case-insensitive)."""
+    for name, value in exports.items():
+        if all(n.lower() in name.lower() for n in needles) and value not in (None, "", {}, []):
+            return name, value
+    return None
+
+
+def _code(lines: list[str], language: str = "bash") -> list[str]:
+    return [f"```{language}", *lines, "```", ""]
+
+
+def _lab(exports: Mapping[str, Any]) -> list[str] | None:
+    region = exports.get("region", "<region>")
+    domain = exports.get("labDomainId")
+    profiles = exports.get("labUserProfiles") or {}
+    notebooks = _find(exports, "notebook")
+    if not domain and not notebooks:
+        return None
+    out = ["## Open the lab", ""]
+    if domain:
+        out += [
+            f"SageMaker Studio domain `{domain}`: {exports.get('labDomainUrl', '')}",
+            "",
+            "With IAM authentication, open Studio through a presigned URL (valid 5 minutes), "
+            "signed in as your persona role:",
+            "",
+        ]
+        for member, profile in sorted(profiles.items()) or [("<you>", "<your-user-profile>")]:
+            out.append(f"- **{member}**: user profile `{profile}`")
+        example = next(iter(sorted(profiles.values())), "<your-user-profile>")
+        out += [
+            "",
+            *_code(
+                [
+                    f"aws sagemaker create-presigned-domain-url --region {region} \\",
+                    f"  --domain-id {domain} --user-profile-name {shlex.quote(str(example))} \\",
+                    "  --query AuthorizedUrl --output text",
+                ]
+            ),
+        ]
+        spaces = exports.get("labSpaces") or {}
+        if spaces:
+            listed = ", ".join(f"`{s}`" for s in sorted(spaces.values()))
+            out += [f"Private JupyterLab spaces: {listed}.", ""]
+    if notebooks:
+        name, value = notebooks
+        out += [f"Notebook instances (`{name}`):", ""]
+        items = value.items() if isinstance(value, Mapping) else enumerate(value)
+        out += [f"- {k}: `{v}`" for k, v in items] + [""]
+        out += _code(
+            [
+                f"aws sagemaker create-presigned-notebook-instance-url --region {region} \\",
+                "  --notebook-instance-name <your-notebook-instance>",
+            ]
+        )
+    return out
+
+
+def _dvc(exports: Mapping[str, Any]) -> list[str] | None:
+    commands = exports.get("dvcRemoteCommands")
+    remote = exports.get("dvcRemote")
+    if not commands and not remote:
+        return None
+    out = ["## Version data with DVC", ""]
+    if isinstance(remote, Mapping):
+        remote = remote.get("url", remote)
+    if remote:
+        out += [f"The team's DVC remote: `{remote}`", ""]
+    if commands:
+        lines = commands if isinstance(commands, list) else str(commands).splitlines()
+        out += ["In your project repository:", "", *_code([str(c) for c in lines])]
+    out += _code(["dvc add data/raw.csv && git add data/raw.csv.dvc && dvc push"])
+    return out
+
+
+def _mlflow(exports: Mapping[str, Any]) -> list[str] | None:
+    uri = exports.get("mlflowTrackingUri")
+    if not uri:
+        return None
+    env = exports.get("mlflowEnvironment") or {"MLFLOW_TRACKING_URI": uri}
+    out = ["## Track experiments with MLflow", "", f"Tracking URI: `{uri}`", ""]
+    out += ["Set these in your shell or notebook:", ""]
+    out += _code([f"export {k}={shlex.quote(str(v))}" for k, v in env.items()])
+    if str(uri).startswith("arn:"):
+        out += [
+            "A SageMaker managed tracking server is addressed by its ARN; install "
+            "`sagemaker-mlflow` next to `mlflow` so the client signs requests with your role.",
+            "",
+        ]
+    return out
+
+
+def _ecr(exports: Mapping[str, Any]) -> list[str] | None:
+    found = _find(exports, "repositor") or _find(exports, "ecr")
+    if not found:
+        return None
+    name, value = found
+    urls = list(value.values()) if isinstance(value, Mapping) else value
+    urls = [u for u in (urls if isinstance(urls, list) else [urls]) if isinstance(u, str)]
+    if not urls:
+        return None
+    region = exports.get("region", "<region>")
+    registry = urls[0].split("/", 1)[0]
+    out = ["## Push a container image to ECR", "", f"Repositories (`{name}`):", ""]
+    out += [f"- `{u}`" for u in urls] + [""]
+    out += _code(
+        [
+            f"aws ecr get-login-password --region {region} | \\",
+            f"  docker login --username AWS --password-stdin {registry}",
+            f"docker build -t {urls[0]}:v1 .",
+            f"docker push {urls[0]}:v1",
+        ]
+    )
+    out += ["Tags are immutable: push every release under a new tag.", ""]
+    return out
+
+
+def _endpoint(exports: Mapping[str, Any]) -> list[str] | None:
+    found = _find(exports, "endpoint", "name") or _find(exports, "endpoint")
+    service = _find(exports, "service", "url") or _find(exports, "kubernetes")
+    if not found and not service:
+        return None
+    region = exports.get("region", "<region>")
+    out = ["## Call the model endpoint", ""]
+    if found:
+        name, value = found
+        endpoint = value if isinstance(value, str) else json.dumps(value)
+        out += [f"Endpoint (`{name}`): `{endpoint}`", ""]
+        out += _code(
+            [
+                f"aws sagemaker-runtime invoke-endpoint --region {region} \\",
+                f"  --endpoint-name {shlex.quote(endpoint)} \\",
+                "  --content-type application/json --body fileb://request.json response.json",
+            ]
+        )
+    if service:
+        name, value = service
+        out += [f"Kubernetes service (`{name}`): `{value}`", ""]
+    return out
+
+
+def _personas(exports: Mapping[str, Any], matrix_path: Path = ACCESS_MATRIX) -> list[str] | None:
+    roles = exports.get("personaRoleArns") or {}
+    matrix = yaml.safe_load(matrix_path.read_text()) if matrix_path.is_file() else None
+    if not roles and not matrix:
+        return None
+    out = ["## Personas: who may do what", ""]
+    if roles:
+        out += ["| persona | role |", "|---|---|"]
+        out += [f"| {p} | `{arn}` |" for p, arn in sorted(roles.items())] + [""]
+        out += _code(
+            ['aws sts assume-role --role-arn <role> --role-session-name "$USER"'],
+        )
+    if matrix:
+        out += _matrix_table(matrix, str(exports.get("stack", "")))
+    else:
+        out += ["_The access matrix (`access/matrix.yaml`) is not in this checkout yet._", ""]
+    return out
+
+
+def _matrix_table(matrix: Any, stack: str = "") -> list[str]:
+    """Render the access matrix generically: rows of {action/capability: {persona: verdict}}."""
+    rows = matrix.get("matrix", matrix) if isinstance(matrix, Mapping) else matrix
+    if isinstance(rows, Mapping):  # e.g. {cells: [{stack, persona, action, ...}]}
+        lists = [v for v in rows.values() if isinstance(v, list) and v]
+        if lists and isinstance(lists[0][0], Mapping):
+            rows = lists[0]
+    if (
+        isinstance(rows, list)
+        and stack
+        and any(isinstance(r, Mapping) and "stack" in r for r in rows)
+    ):
+        rows = [
+            {k: v for k, v in r.items() if k != "stack"} for r in rows if r.get("stack") == stack
+        ]
+    if isinstance(rows, Mapping):
+        rows = [
+            {"capability": k, **(v if isinstance(v, Mapping) else {"value": v})}
+            for k, v in rows.items()
+        ]
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0], Mapping):
+        return [
+            "_The access matrix has a shape this handbook cannot tabulate; see "
+            "`access/matrix.yaml`._",
+            "",
+        ]
+    columns: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(str(key))
+    out = ["Access matrix (`access/matrix.yaml`):", "", "| " + " | ".join(columns) + " |"]
+    out.append("|" + "---|" * len(columns))
+    for row in rows:
+        cells = [_cell(row.get(c, "")) for c in columns]
+        out.append("| " + " | ".join(cells) + " |")
+    return [*out, ""]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | dict):
+        return json.dumps(value).replace("|", "\\|")
+    return str(value).replace("|", "\\|")
+
+
+SECTIONS: list[tuple[str, Section]] = [
+    ("lab", _lab),
+    ("DVC", _dvc),
+    ("MLflow", _mlflow),
+    ("ECR", _ecr),
+    ("endpoint", _endpoint),
+    ("personas", _personas),
+]
+
+
+def handbook(exports: Mapping[str, Any], stack: str, diagram_mermaid: str | None = None) -> str:
+    """The Markdown handbook of one team stack."""
+    team = exports.get("team", stack)
+    environment = exports.get("environment", "")
+    out = [
+        f"# Team handbook: {team} ({environment})",
+        "",
+        f"Stack `{stack}`, region `{exports.get('region', '?')}`. Generated by "
+        f"`mlopsctl handbook {stack}` from the stack outputs; regenerate after every change.",
+        "",
+    ]
+    missing = []
+    for title, section in SECTIONS:
+        body = section({**exports, "stack": stack})
+        if body is None:
+            missing.append(title)
+        else:
+            out += body
+    buckets = exports.get("buckets") or {}
+    if buckets:
+        out += ["## Data buckets", "", "| purpose | bucket |", "|---|---|"]
+        out += [f"| {p} | `s3://{b}` |" for p, b in buckets.items()] + [""]
+    if diagram_mermaid:
+        out += ["## Architecture", "", *_code([diagram_mermaid.rstrip()], "mermaid")]
+    if missing:
+        out += [
+            "## Not in this stack yet",
+            "",
+            "These sections are omitted because the stack exports nothing for them: "
+            + ", ".join(missing)
+            + ".",
+            "",
+        ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def read_outputs(path: Path) -> dict[str, Any]:
+    """`pulumi stack output --json` (secrets shown as "[secret]" stay as they are)."""
+    data = json.loads(Path(path).read_text())
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object of stack outputs")
+    return data

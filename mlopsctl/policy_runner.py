@@ -1,0 +1,294 @@
+"""Run the CrossGuard policy pack offline on a plan, with the very policy objects the pack serves.
+
+`pulumi preview --policy-pack policies` hands each policy `ResourceValidationArgs` (resource
+inputs) and `StackValidationArgs` (every resource's outputs, with parents and dependencies as
+`PolicyResource` objects). This module builds the same arguments from a `Plan`, applies the
+pack config the way the CLI does (schema defaults, `all` and per-policy enforcement levels), and
+collects the violations.
+
+Offline additions, both documented in docs/policies.md:
+- `opts.retain_on_delete` is set on each resource's options (CrossGuard does not expose it);
+- the budget rule gets `estimatedMonthlyCostUsd` from `mlopsctl.cost.estimate(plan)` when that
+  module exists, and `monthlyBudgetUsd` from the stack's `mlops:team.monthlyBudgetUsd`, unless
+  the pack config sets them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyCustomTimeouts,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from mlopsctl.plan.model import Plan, PlannedResource
+from policies.registry import RULES, all_policies
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CONFIG_DIR = PROJECT_ROOT / "policies" / "config"
+BUDGET_POLICY = "cost-monthly-budget"
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy: str
+    enforcement: str  # "mandatory" | "advisory" | "remediate"
+    severity: str
+    urn: str
+    message: str
+
+    @property
+    def mandatory(self) -> bool:
+        return self.enforcement == EnforcementLevel.MANDATORY.value
+
+    def __str__(self) -> str:
+        return f"{self.policy} ({self.enforcement}): {self.message} [{self.urn}]"
+
+
+class PolicyConfigError(ValueError):
+    """The pack config file is missing, not JSON, or names unknown policies/levels."""
+
+
+def default_config_path(plan: Plan) -> Path:
+    """policies/config/<environment>.json for the stack's `mlops:environment`."""
+    return CONFIG_DIR / f"{plan.config.get(f'{plan.project}:environment', 'dev')}.json"
+
+
+def load_pack_config(path: Path | str) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_file():
+        known = ", ".join(sorted(p.name for p in CONFIG_DIR.glob("*.json")))
+        raise PolicyConfigError(f"no policy config file {path} (shipped: {known})")
+    try:
+        config = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise PolicyConfigError(f"policy config {path} is not valid JSON: {error}") from error
+    if not isinstance(config, dict):
+        raise PolicyConfigError(f"policy config {path} must be a JSON object")
+    _check_config(config, str(path))
+    return config
+
+
+def _check_config(config: Mapping[str, Any], source: str) -> None:
+    levels = {level.value for level in EnforcementLevel}
+    for key, value in config.items():
+        if key != "all" and key not in RULES:
+            raise PolicyConfigError(
+                f"{source}: unknown policy {key!r}; allowed: all, {', '.join(sorted(RULES))}"
+            )
+        level = value if isinstance(value, str) else (value or {}).get("enforcementLevel")
+        if level is not None and level not in levels:
+            raise PolicyConfigError(
+                f"{source}: {key}.enforcementLevel {level!r}; allowed: {', '.join(sorted(levels))}"
+            )
+        if isinstance(value, dict) and key in RULES:
+            unknown = set(value) - {"enforcementLevel"} - set(RULES[key].defaults)
+            if unknown:
+                allowed = ", ".join(["enforcementLevel", *RULES[key].defaults])
+                raise PolicyConfigError(
+                    f"{source}: {key} has unknown keys {', '.join(sorted(unknown))}; "
+                    f"allowed: {allowed}"
+                )
+
+
+def enforcement_of(policy: Policy, config: Mapping[str, Any]) -> EnforcementLevel:
+    """Per-policy level, else `all`, else the policy's own (the CLI's order)."""
+    for key in (policy.name, "all"):
+        value = config.get(key)
+        level = value if isinstance(value, str) else (value or {}).get("enforcementLevel")
+        if level:
+            return EnforcementLevel(level)
+    return policy.enforcement_level or EnforcementLevel.ADVISORY
+
+
+def policy_config(policy: Policy, config: Mapping[str, Any]) -> dict[str, Any]:
+    """Schema defaults, then the file's properties for this policy (the CLI applies defaults)."""
+    values = {
+        key: spec["default"]
+        for key, spec in (policy.config_schema.properties if policy.config_schema else {}).items()
+        if "default" in spec
+    }
+    own = config.get(policy.name)
+    if isinstance(own, dict):
+        values.update({k: v for k, v in own.items() if k != "enforcementLevel"})
+    return values
+
+
+def _options(resource: PlannedResource) -> PolicyResourceOptions:
+    opts = PolicyResourceOptions(
+        protect=resource.protect,
+        ignore_changes=[],
+        delete_before_replace=None,
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=[],
+        parent=resource.parent or None,
+    )
+    opts.retain_on_delete = resource.retain_on_delete  # offline only: not in CrossGuard's opts
+    return opts
+
+
+def _provider(plan: Plan, resource: PlannedResource) -> PolicyProviderResource | None:
+    provider = plan.provider_of(resource)
+    if provider is None:
+        return None
+    return PolicyProviderResource(provider.type, provider.inputs, provider.urn, provider.name)
+
+
+def stack_resources(plan: Plan) -> list[PolicyResource]:
+    """Every planned resource as CrossGuard's stack validation sees it (outputs as props)."""
+    built = {
+        r.urn: PolicyResource(
+            resource_type=r.type,
+            props=r.outputs or r.inputs,
+            urn=r.urn,
+            name=r.name,
+            opts=_options(r),
+            provider=_provider(plan, r),
+            parent=None,
+            dependencies=[],
+            property_dependencies={},
+        )
+        for r in plan.resources
+    }
+    for r in plan.resources:
+        policy_resource = built[r.urn]
+        policy_resource.parent = built.get(r.parent)
+        policy_resource.dependencies = [built[u] for u in r.dependencies if u in built]
+        policy_resource.property_dependencies = {
+            key: [built[u] for u in urns if u in built]
+            for key, urns in r.property_dependencies.items()
+        }
+    return list(built.values())
+
+
+def _fill_budget(plan: Plan, config: dict[str, Any]) -> dict[str, Any]:
+    """Budget from the team config, estimate from mlopsctl.cost when it is installed."""
+    raw = config.get(BUDGET_POLICY)
+    section = dict(raw) if isinstance(raw, dict) else {}
+    if isinstance(raw, str):
+        section["enforcementLevel"] = raw
+    team = plan.config.get(f"{plan.project}:team")
+    if isinstance(team, str):
+        try:
+            team = json.loads(team)
+        except json.JSONDecodeError:
+            team = None
+    if (
+        "monthlyBudgetUsd" not in section
+        and isinstance(team, dict)
+        and team.get("monthlyBudgetUsd")
+    ):
+        section["monthlyBudgetUsd"] = team["monthlyBudgetUsd"]
+    if "estimatedMonthlyCostUsd" not in section and section.get("monthlyBudgetUsd"):
+        total = estimated_monthly_cost(plan)
+        if total is not None:
+            section["estimatedMonthlyCostUsd"] = total
+    return {**config, BUDGET_POLICY: section}
+
+
+def estimated_monthly_cost(plan: Plan) -> float | None:
+    """`mlopsctl.cost.estimate(plan)` as a number (typical monthly USD); None when absent."""
+    try:
+        cost = importlib.import_module("mlopsctl.cost")
+    except ImportError:
+        return None
+    estimate = getattr(cost, "estimate", None)
+    if estimate is None:
+        return None
+    result = estimate(plan)
+    if isinstance(result, int | float):
+        return float(result)
+    for attribute in ("typical_monthly_usd", "monthly_usd", "total_monthly_usd"):
+        if hasattr(result, attribute):
+            return float(getattr(result, attribute))
+    return None
+
+
+def run_policies(
+    plan: Plan,
+    config: Mapping[str, Any] | None = None,
+    policies: Sequence[Policy] | None = None,
+) -> list[Violation]:
+    """Every violation of the pack on the plan (disabled policies are not run)."""
+    pack_config = _fill_budget(plan, dict(config or {}))
+    resources = stack_resources(plan)
+    violations: list[Violation] = []
+    for policy in policies if policies is not None else all_policies():
+        level = enforcement_of(policy, pack_config)
+        if level != EnforcementLevel.DISABLED:
+            violations.extend(
+                _run_one(policy, level, policy_config(policy, pack_config), plan, resources)
+            )
+    return violations
+
+
+def _run_one(
+    policy: Policy,
+    level: EnforcementLevel,
+    settings: dict[str, Any],
+    plan: Plan,
+    resources: list[PolicyResource],
+) -> list[Violation]:
+    severity = RULES[policy.name].severity.value if policy.name in RULES else ""
+    found: list[Violation] = []
+
+    def reporter(default_urn: str):
+        def report(message: str, urn: str | None = None) -> None:
+            found.append(Violation(policy.name, level.value, severity, urn or default_urn, message))
+
+        return report
+
+    if isinstance(policy, ResourceValidationPolicy):
+        by_urn = {r.urn: r for r in resources}
+        for r in plan.resources:
+            args = ResourceValidationArgs(
+                resource_type=r.type,
+                props=r.inputs,
+                urn=r.urn,
+                name=r.name,
+                opts=by_urn[r.urn].opts,
+                provider=by_urn[r.urn].provider,
+                config=settings,
+            )
+            for validate in _validators(policy):
+                _call(validate, args, reporter(r.urn))
+    elif isinstance(policy, StackValidationPolicy):
+        _call(
+            policy.validate, StackValidationArgs(resources=resources, config=settings), reporter("")
+        )
+    return found
+
+
+def _validators(policy: ResourceValidationPolicy) -> list:
+    validate = policy.validate
+    return list(validate) if isinstance(validate, list) else [validate] if validate else []
+
+
+def _call(validate, args, report) -> None:
+    result = validate(args, report)
+    if inspect.isawaitable(result):
+        import asyncio
+
+        asyncio.run(result)
+
+
+def run_plan_policies(plan: Plan, config_path: Path | str | None = None) -> list[Violation]:
+    """Load the environment's (or the given) pack config and run the pack."""
+    path = Path(config_path) if config_path else default_config_path(plan)
+    return run_policies(plan, load_pack_config(path))

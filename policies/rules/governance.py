@@ -1,0 +1,249 @@
+"""Governance rules: tags, classification, who reads restricted data, environment isolation,
+protection of production data.
+
+Tags are judged as AWS will store them: the AWS provider's `defaultTags` merged with the
+resource's own `tags` (`args.provider.props` in CrossGuard, `plan.provider_of` offline).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, Severity, StackValidationArgs
+
+from policies.rules.common import (
+    action_matches,
+    actions,
+    allows,
+    as_list,
+    document,
+    merged_tags,
+    of_type,
+    principals,
+    resource_rule,
+    resources,
+    stack_rule,
+    statements,
+)
+from policies.rules.iam import ROLE, ROLE_POLICY
+
+BUCKET = "aws:s3/bucket:Bucket"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+REQUIRED_TAGS = ["team", "environment", "owner", "cost-center", "data-classification", "managed-by"]
+CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"]
+# Resource types that take `tags` in pulumi-aws v7 and that this platform creates.
+TAGGABLE = (
+    BUCKET,
+    "aws:kms/key:Key",
+    ROLE,
+    "aws:iam/policy:Policy",
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/flowLog:FlowLog",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:sagemaker/domain:Domain",
+    "aws:sagemaker/userProfile:UserProfile",
+    "aws:sagemaker/space:Space",
+    "aws:sagemaker/notebookInstance:NotebookInstance",
+    "aws:sagemaker/model:Model",
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    "aws:sagemaker/endpoint:Endpoint",
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
+    "aws:sagemaker/codeRepository:CodeRepository",
+    "aws:sagemaker/pipeline:Pipeline",
+    "aws:ecr/repository:Repository",
+    "aws:rds/instance:Instance",
+    "aws:secretsmanager/secret:Secret",
+    "aws:sfn/stateMachine:StateMachine",
+    "aws:cloudwatch/eventRule:EventRule",
+)
+# Resources holding data or keys that a mistaken destroy or replacement must not delete.
+STATEFUL = (
+    BUCKET,
+    "aws:kms/key:Key",
+    "aws:ecr/repository:Repository",
+    "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:efs/fileSystem:FileSystem",
+    "aws:dynamodb/table:Table",
+)
+READ_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion")
+POLICY_DOCUMENT_PROPS = ("policy", "assumeRolePolicy")
+
+
+def _required_tags(args, config):
+    tags = merged_tags(args.props, args.provider)
+    missing = [k for k in config["requiredTags"] if not tags.get(k)]
+    if missing:
+        yield f"missing required tags {', '.join(missing)} (after the provider's defaultTags)"
+
+
+def _classification(args, config):
+    value = merged_tags(args.props, args.provider).get("data-classification")
+    allowed = config["allowedClassifications"]
+    if value is not None and value not in allowed:
+        yield f"data-classification {value!r} is not allowed; allowed: {', '.join(allowed)}"
+
+
+def _role_name_of(value: str) -> str:
+    """The role name in a role ARN (`arn:aws:iam::1:role/path/name`) or a plain name."""
+    return value.rsplit("/", 1)[-1] if ":role/" in value or "/" in value else value
+
+
+def _grants(args: StackValidationArgs) -> Iterator[tuple[str, dict[str, Any], PolicyResource]]:
+    """(grantee role name or principal, statement, resource) for each Allow statement."""
+    roles_by_urn = {r.urn: r for r in of_type(args.resources, ROLE)}
+    for r in of_type(args.resources, ROLE):
+        name = str(r.props.get("name") or r.name)
+        for inline in as_list(r.props.get("inlinePolicies")):
+            for statement in statements(document((inline or {}).get("policy"))):
+                yield name, statement, r
+    for r in of_type(args.resources, ROLE_POLICY):
+        role = r.props.get("role")
+        if not role:
+            deps = [d for d in r.property_dependencies.get("role", []) if d.urn in roles_by_urn]
+            role = deps[0].props.get("name") if deps else r.name
+        for statement in statements(document(r.props.get("policy"))):
+            yield _role_name_of(str(role)), statement, r
+    for r in of_type(args.resources, BUCKET_POLICY):
+        for statement in statements(document(r.props.get("policy"))):
+            for principal in principals(statement):
+                yield _role_name_of(principal), statement, r
+
+
+def _reads(statement: Mapping[str, Any], bucket: str) -> bool:
+    if not allows(statement) or not bucket:
+        return False
+    object_arn = f"arn:aws:s3:::{bucket}/any-object"
+    return any(
+        action_matches(a, read) for a in actions(statement) for read in READ_ACTIONS
+    ) and any(fnmatch.fnmatchcase(object_arn, pattern) for pattern in resources(statement))
+
+
+def _restricted_readers(args, config):
+    allowed = config["restrictedReaderRoles"]
+    restricted = [
+        str(b.props.get("bucket") or "")
+        for b in of_type(args.resources, BUCKET)
+        if merged_tags(b.props, b.provider).get("data-classification") == "restricted"
+    ]
+    for grantee, statement, resource in _grants(args):
+        for bucket in restricted:
+            if _reads(statement, bucket) and not any(
+                fnmatch.fnmatchcase(grantee, p) for p in allowed
+            ):
+                yield (
+                    f"{grantee} may read restricted bucket {bucket} "
+                    f"(allowed readers: {', '.join(allowed) or 'none'})",
+                    resource.urn,
+                )
+
+
+def _foreign_reference(text: str, accounts: list[str], environments: list[str]) -> str | None:
+    for account in accounts:
+        if re.search(rf"(^|[^0-9]){re.escape(account)}([^0-9]|$)", text):
+            return f"account {account}"
+    for env in environments:
+        if re.search(rf"(^|[-/:_]){re.escape(env)}([-/_]|$)", text.split(":", 5)[-1]):
+            return f"environment {env}"
+    return None
+
+
+def _statement_principals(statement: Mapping[str, Any]) -> list[str]:
+    values = principals(statement)
+    for operator in (statement.get("Condition") or {}).values():
+        for key, value in (operator or {}).items():
+            if key.lower() in ("aws:principalarn", "aws:principalaccount", "aws:sourceaccount"):
+                values.extend(str(v) for v in as_list(value))
+    return values
+
+
+def _isolation(args, config):
+    accounts = [str(a) for a in config["otherEnvironmentAccountIds"]]
+    environments = [str(e) for e in config["otherEnvironmentNames"]]
+    if not (accounts or environments):
+        return
+    for r in args.resources:
+        docs = [document(r.props.get(p)) for p in POLICY_DOCUMENT_PROPS]
+        docs += [document((i or {}).get("policy")) for i in as_list(r.props.get("inlinePolicies"))]
+        for statement in (s for doc in docs for s in statements(doc)):
+            if not allows(statement):
+                continue
+            for principal in _statement_principals(statement):
+                found = _foreign_reference(principal, accounts, environments)
+                if found:
+                    yield (
+                        f"{r.name}: statement {statement.get('Sid', '(no Sid)')} grants "
+                        f"{principal} of {found} (another environment)",
+                        r.urn,
+                    )
+
+
+def _protection(args, config):
+    if not config["production"]:
+        return
+    for r in of_type(args.resources, *STATEFUL):
+        if not r.opts.protect:
+            yield f"{r.name}: production {r.resource_type} is not protected", r.urn
+        # CrossGuard does not expose retainOnDelete; the offline runner adds it to opts.
+        if getattr(r.opts, "retain_on_delete", None) is False:
+            yield f"{r.name}: production {r.resource_type} is not retained on delete", r.urn
+
+
+POLICIES = [
+    resource_rule(
+        "governance-required-tags",
+        types=TAGGABLE,
+        severity=Severity.MEDIUM,
+        description="Taggable resources carry the required tags (team, environment, owner, "
+        "cost-center, data-classification, managed-by) after the provider's defaultTags.",
+        remediation="Set the tags in the AWS provider's defaultTags (the platform does) or on "
+        "the resource.",
+        check=_required_tags,
+        defaults={"requiredTags": REQUIRED_TAGS},
+    ),
+    resource_rule(
+        "governance-data-classification",
+        types=TAGGABLE,
+        severity=Severity.MEDIUM,
+        description="data-classification tags use the allowed values only.",
+        remediation="Use one of public, internal, confidential, restricted.",
+        check=_classification,
+        defaults={"allowedClassifications": CLASSIFICATIONS},
+    ),
+    stack_rule(
+        "governance-restricted-data-readers",
+        severity=Severity.HIGH,
+        description="Buckets classified restricted are readable (s3:GetObject) only by the "
+        "roles the pack config allows (restrictedReaderRoles, glob patterns on role names).",
+        remediation="Remove the read grant, or classify the bucket lower, or add the persona to "
+        "restrictedReaderRoles after a data-governance review.",
+        check=_restricted_readers,
+        defaults={"restrictedReaderRoles": []},
+    ),
+    stack_rule(
+        "governance-cross-environment-isolation",
+        severity=Severity.CRITICAL,
+        description="No policy grants a principal of another environment (its account ids or "
+        "environment names in principal ARNs and principal conditions).",
+        remediation="Share data between environments by promotion pipelines, never by grants "
+        "to the other environment's principals.",
+        check=_isolation,
+        defaults={"otherEnvironmentAccountIds": [], "otherEnvironmentNames": []},
+    ),
+    stack_rule(
+        "governance-production-protection",
+        severity=Severity.HIGH,
+        description="In production, stateful resources (buckets, KMS keys, ECR repositories, "
+        "databases, file systems) are protected and retained on delete.",
+        remediation="Create them with ResourceOptions(protect=True, retain_on_delete=True).",
+        check=_protection,
+        defaults={"production": False},
+    ),
+]

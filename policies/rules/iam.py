@@ -1,0 +1,209 @@
+"""IAM rules (Checkov CKV_AWS_62/63/355/286-290 equivalents, plus parliament's lint).
+
+Every identity document of a role (inline policies, RolePolicy, managed Policy) and every trust
+policy is judged; documents that are still unknown (computed at deploy time) are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import ResourceValidationArgs, Severity
+
+from policies.rules.common import (
+    action_matches,
+    actions,
+    allows,
+    as_list,
+    document,
+    has_wildcard_principal,
+    resource_rule,
+    resources,
+    statements,
+)
+
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+POLICY = "aws:iam/policy:Policy"
+USER_POLICY = "aws:iam/userPolicy:UserPolicy"
+GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
+IDENTITY_TYPES = (ROLE, ROLE_POLICY, POLICY, USER_POLICY, GROUP_POLICY)
+
+# Actions that read or write data (objects, keys, secrets, records): never on Resource "*".
+DATA_PLANE_ACTIONS = (
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:ListBucket",
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:ReEncryptFrom",
+    "secretsmanager:GetSecretValue",
+    "ssm:GetParameter",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "rds-db:connect",
+    "sagemaker:InvokeEndpoint",
+    "ecr:BatchGetImage",
+    "ecr:PutImage",
+)
+PARLIAMENT_BLOCKING = ("MEDIUM", "HIGH", "CRITICAL")
+# Findings that are gaps of parliament 1.6.4's bundled action database, not of the documents:
+# `ISSUE` or `ISSUE:action`. sagemaker-mlflow:AccessUI takes the mlflow-tracking-server resource
+# (Service Authorization Reference, Amazon SageMaker with MLflow, read 2026-11); parliament
+# expects "*".
+PARLIAMENT_KNOWN_GAPS = ["RESOURCE_MISMATCH:sagemaker-mlflow:AccessUI"]
+
+
+def identity_documents(args: ResourceValidationArgs) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(label, document) for each known identity policy on the resource."""
+    props = args.props
+    if args.resource_type == ROLE:
+        for inline in as_list(props.get("inlinePolicies")):
+            doc = document(inline.get("policy")) if isinstance(inline, Mapping) else None
+            if doc:
+                yield f"inline policy {inline.get('name', '')}", doc
+        return
+    doc = document(props.get("policy"))
+    if doc:
+        yield "policy", doc
+
+
+def _allow_statements(args) -> Iterator[tuple[str, dict[str, Any]]]:
+    for label, doc in identity_documents(args):
+        for statement in statements(doc):
+            if allows(statement):
+                yield f"{label} statement {statement.get('Sid', '(no Sid)')}", statement
+
+
+def _no_admin(args, config):
+    for where, statement in _allow_statements(args):
+        if any(a in ("*", "*:*") for a in actions(statement)) and "*" in resources(statement):
+            yield f"{where} grants every action on every resource (administrator access)"
+
+
+def _no_wildcard_action(args, config):
+    for where, statement in _allow_statements(args):
+        if statement.get("NotAction") is not None:
+            yield f"{where} uses NotAction with Allow (grants everything not listed)"
+        for action in actions(statement):
+            service_wide = action.endswith(":*") and "*" in resources(statement)
+            if action in ("*", "*:*") or service_wide:
+                yield f"{where} allows action {action!r}" + (
+                    " on Resource '*'" if service_wide else ""
+                )
+
+
+def _no_wildcard_data_resource(args, config):
+    for where, statement in _allow_statements(args):
+        if "*" not in resources(statement):
+            continue
+        data = sorted(
+            {d for a in actions(statement) for d in DATA_PLANE_ACTIONS if action_matches(a, d)}
+        )
+        if data:
+            yield f"{where} allows data-plane actions {', '.join(data)} on Resource '*'"
+
+
+def _passed_to_service(statement: Mapping[str, Any]) -> bool:
+    condition = statement.get("Condition") or {}
+    return any(
+        "iam:PassedToService" in (values or {})
+        for operator, values in condition.items()
+        if operator.startswith(("StringEquals", "StringLike", "ForAnyValue:String"))
+    )
+
+
+def _passrole(args, config):
+    for where, statement in _allow_statements(args):
+        passes = any(action_matches(a, "iam:PassRole") for a in actions(statement))
+        if passes and not _passed_to_service(statement):
+            yield f"{where} allows iam:PassRole without an iam:PassedToService condition"
+
+
+def _trust(args, config):
+    for statement in statements(document(args.props.get("assumeRolePolicy"))):
+        if allows(statement) and has_wildcard_principal(statement):
+            yield f"trust policy statement {statement.get('Sid', '(no Sid)')} trusts principal '*'"
+
+
+def _parliament(args, config):
+    from parliament import analyze_policy_string
+    from parliament import config as parliament_config
+
+    ignored = set(config["ignoredFindings"])
+    for label, doc in identity_documents(args):
+        for finding in analyze_policy_string(json.dumps(doc)).findings:
+            severity = (parliament_config.get(finding.issue) or {}).get("severity", "MEDIUM")
+            acted = [d.get("action") for d in as_list(finding.detail) if isinstance(d, Mapping)]
+            keys = {finding.issue} if not acted else {f"{finding.issue}:{a}" for a in acted}
+            if (
+                severity in PARLIAMENT_BLOCKING
+                and finding.issue not in ignored
+                and not keys <= ignored
+            ):
+                yield f"{label}: parliament {severity} {finding.issue}: {finding.detail}"
+
+
+POLICIES = [
+    resource_rule(
+        "iam-no-admin",
+        types=IDENTITY_TYPES,
+        severity=Severity.CRITICAL,
+        description="No identity policy grants '*:*' (every action on every resource).",
+        remediation="Grant the persona's actions on the team's resources only.",
+        check=_no_admin,
+    ),
+    resource_rule(
+        "iam-no-wildcard-action",
+        types=IDENTITY_TYPES,
+        severity=Severity.HIGH,
+        description="No identity policy allows the '*' action, NotAction, or a whole service "
+        "('svc:*') on Resource '*'.",
+        remediation="List the actions the persona needs; scope service-wide actions to ARNs.",
+        check=_no_wildcard_action,
+    ),
+    resource_rule(
+        "iam-no-wildcard-data-resource",
+        types=IDENTITY_TYPES,
+        severity=Severity.HIGH,
+        description="Data-plane actions (S3 objects, KMS crypto, secrets, endpoint invocation) "
+        "are never allowed on Resource '*'.",
+        remediation="Scope data-plane statements to the team's bucket, key and secret ARNs.",
+        check=_no_wildcard_data_resource,
+    ),
+    resource_rule(
+        "iam-passrole-restricted",
+        types=IDENTITY_TYPES,
+        severity=Severity.HIGH,
+        description="iam:PassRole is only allowed with an iam:PassedToService condition.",
+        remediation="Add Condition StringEquals iam:PassedToService sagemaker.amazonaws.com "
+        "(or the service that needs the role) and scope Resource to the role ARNs.",
+        check=_passrole,
+    ),
+    resource_rule(
+        "iam-trust-no-wildcard",
+        types=[ROLE],
+        severity=Severity.CRITICAL,
+        description="Role trust policies never trust the '*' principal.",
+        remediation="Trust named service principals or this account's roles only.",
+        check=_trust,
+    ),
+    resource_rule(
+        "iam-parliament-lint",
+        types=IDENTITY_TYPES,
+        severity=Severity.MEDIUM,
+        description="Every identity policy passes parliament's lint (findings above LOW fail).",
+        remediation="Fix the document parliament reports (unknown actions, mismatched "
+        "resources or conditions).",
+        check=_parliament,
+        defaults={"ignoredFindings": PARLIAMENT_KNOWN_GAPS},
+    ),
+]

@@ -1,0 +1,262 @@
+"""S3 data rules (Checkov CKV_AWS_18/19/21/53-56/70/145/379, CKV2_AWS_6/61 equivalents).
+
+In pulumi-aws v7 versioning, encryption, public-access block, ownership, logging, lifecycle and
+policy are separate resources, so most rules are stack policies that join each bucket to its
+companions: by the companion's `bucket` property dependency on the bucket, by its `bucket`
+value equal to the bucket's name, or by sharing the bucket's parent component.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, Severity, StackValidationArgs
+
+from policies.rules.common import (
+    allows,
+    document,
+    has_wildcard_principal,
+    merged_tags,
+    of_type,
+    resource_rule,
+    stack_rule,
+    statements,
+)
+
+BUCKET = "aws:s3/bucket:Bucket"
+VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+ENCRYPTION = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+)
+PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+LOGGING = "aws:s3/bucketLogging:BucketLogging"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+# The deprecated v6 names are aliases of the same resources.
+ALIASES = {f"{t}V2": t for t in (VERSIONING, ENCRYPTION, LIFECYCLE, LOGGING)}
+ACCESS_LOG_PURPOSE = "access-logs"
+PUBLIC_ACCESS_FLAGS = (
+    "blockPublicAcls",
+    "blockPublicPolicy",
+    "ignorePublicAcls",
+    "restrictPublicBuckets",
+)
+
+
+def bucket_name(bucket: PolicyResource) -> str:
+    return str(bucket.props.get("bucket") or bucket.props.get("id") or "")
+
+
+def is_access_log_bucket(bucket: PolicyResource) -> bool:
+    """The environment's server-access-log target, tagged `purpose=access-logs`."""
+    return merged_tags(bucket.props, bucket.provider).get("purpose") == ACCESS_LOG_PURPOSE
+
+
+def companions(resources: list[PolicyResource], bucket: PolicyResource, type_token: str):
+    """The companion resources of `type_token` that configure `bucket`."""
+    name = bucket_name(bucket)
+    parent = _urn(bucket.parent)
+    buckets_under_parent = [
+        r for r in of_type(resources, BUCKET) if parent and _urn(r.parent) == parent
+    ]
+    found = []
+    for r in resources:
+        if ALIASES.get(r.resource_type, r.resource_type) != type_token:
+            continue
+        depends = any(_urn(d) == bucket.urn for d in r.property_dependencies.get("bucket", []))
+        same_name = bool(name) and r.props.get("bucket") == name
+        same_parent = (
+            len(buckets_under_parent) == 1
+            and _urn(r.parent) == parent
+            and r.props.get("bucket") in (None, "", name)
+        )
+        if depends or same_name or same_parent:
+            found.append(r)
+    return found
+
+
+def _urn(resource: PolicyResource | None) -> str:
+    return resource.urn if resource is not None else ""
+
+
+def _per_bucket(check):
+    """A stack check over each bucket: `check(resources, bucket, config)` yields messages."""
+
+    def run(args: StackValidationArgs, config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+        resources = list(args.resources)
+        for bucket in of_type(resources, BUCKET):
+            for message in check(resources, bucket, config):
+                yield f"bucket {bucket_name(bucket) or bucket.name}: {message}", bucket.urn
+
+    return run
+
+
+@_per_bucket
+def _encryption(resources, bucket, config):
+    configs = companions(resources, bucket, ENCRYPTION)
+    if not configs:
+        yield "no server-side encryption configuration"
+        return
+    for rule in [rule for c in configs for rule in c.props.get("rules") or []]:
+        default = rule.get("applyServerSideEncryptionByDefault") or {}
+        algorithm = default.get("sseAlgorithm")
+        if algorithm == "AES256" and is_access_log_bucket(bucket):
+            continue  # S3 delivers server access logs to SSE-S3 targets only
+        if algorithm not in ("aws:kms", "aws:kms:dsse"):
+            yield f"sseAlgorithm is {algorithm!r}; SSE-KMS with a customer-managed key is required"
+        elif not default.get("kmsMasterKeyId") or "alias/aws/" in str(
+            default.get("kmsMasterKeyId")
+        ):
+            yield "SSE-KMS without a customer-managed key (kmsMasterKeyId missing or AWS-managed)"
+        elif rule.get("bucketKeyEnabled") is not True:
+            yield "bucketKeyEnabled is not true (S3 Bucket Keys cut KMS request costs)"
+
+
+@_per_bucket
+def _versioning(resources, bucket, config):
+    if is_access_log_bucket(bucket) and not config["versionAccessLogs"]:
+        return
+    states = [
+        (c.props.get("versioningConfiguration") or {}).get("status")
+        for c in companions(resources, bucket, VERSIONING)
+    ]
+    if "Enabled" not in states:
+        yield f"versioning is not Enabled (found {states or 'no versioning resource'})"
+
+
+@_per_bucket
+def _public_access(resources, bucket, config):
+    blocks = companions(resources, bucket, PUBLIC_ACCESS)
+    if not blocks:
+        yield "no public access block"
+        return
+    for block in blocks:
+        off = [flag for flag in PUBLIC_ACCESS_FLAGS if block.props.get(flag) is not True]
+        if off:
+            yield f"public access block flags not true: {', '.join(off)}"
+
+
+def _denies_plain_http(statement: Mapping[str, Any]) -> bool:
+    condition = statement.get("Condition") or {}
+    secure = (condition.get("Bool") or {}).get("aws:SecureTransport")
+    return statement.get("Effect") == "Deny" and str(secure).lower() == "false"
+
+
+@_per_bucket
+def _tls_only(resources, bucket, config):
+    policies = [document(p.props.get("policy")) for p in companions(resources, bucket, POLICY)]
+    if not any(_denies_plain_http(s) for doc in policies for s in statements(doc)):
+        yield "no bucket policy statement denying requests without aws:SecureTransport"
+
+
+@_per_bucket
+def _ownership(resources, bucket, config):
+    modes = [
+        (c.props.get("rule") or {}).get("objectOwnership")
+        for c in companions(resources, bucket, OWNERSHIP)
+    ]
+    if "BucketOwnerEnforced" not in modes:
+        yield f"object ownership is not BucketOwnerEnforced (found {modes or 'none'}): ACLs stay on"
+
+
+@_per_bucket
+def _access_logging(resources, bucket, config):
+    if is_access_log_bucket(bucket):
+        return  # the log target does not log into itself
+    if not any(c.props.get("targetBucket") for c in companions(resources, bucket, LOGGING)):
+        yield "no server access logging to the environment's access-log bucket"
+
+
+@_per_bucket
+def _lifecycle(resources, bucket, config):
+    rules = [
+        rule
+        for c in companions(resources, bucket, LIFECYCLE)
+        for rule in c.props.get("rules") or []
+        if rule.get("status") == "Enabled"
+    ]
+    if not any(r.get("noncurrentVersionExpiration") for r in rules):
+        yield "no enabled lifecycle rule expiring noncurrent versions"
+    if not any(r.get("abortIncompleteMultipartUpload") for r in rules):
+        yield "no enabled lifecycle rule aborting incomplete multipart uploads"
+
+
+def _no_wildcard_principal(args, config):
+    for statement in statements(document(args.props.get("policy"))):
+        if allows(statement) and has_wildcard_principal(statement):
+            yield (
+                f"statement {statement.get('Sid', '(no Sid)')} allows principal '*'"
+                " (public or cross-account access)"
+            )
+
+
+POLICIES = [
+    stack_rule(
+        "s3-sse-kms-customer-key",
+        severity=Severity.HIGH,
+        description="Buckets use SSE-KMS with a customer-managed key and S3 Bucket Keys "
+        "(only the access-log bucket, tagged purpose=access-logs, may use SSE-S3).",
+        remediation="Add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms, "
+        "kmsMasterKeyId set to the team key ARN and bucketKeyEnabled true.",
+        check=_encryption,
+    ),
+    stack_rule(
+        "s3-versioning-enabled",
+        severity=Severity.HIGH,
+        description="Data, DVC and artifact buckets keep object versions (BucketVersioning "
+        "status Enabled), so an overwrite or delete can be undone.",
+        remediation="Add a BucketVersioning with versioningConfiguration.status Enabled.",
+        check=_versioning,
+        defaults={"versionAccessLogs": True},
+    ),
+    stack_rule(
+        "s3-public-access-blocked",
+        severity=Severity.CRITICAL,
+        description="Every bucket has a public access block with all four flags true.",
+        remediation="Add a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
+        "ignorePublicAcls and restrictPublicBuckets all true.",
+        check=_public_access,
+    ),
+    stack_rule(
+        "s3-tls-only",
+        severity=Severity.HIGH,
+        description="Every bucket policy denies requests made without TLS.",
+        remediation="Add a Deny statement for s3:* on the bucket and its objects with condition "
+        "Bool aws:SecureTransport false.",
+        check=_tls_only,
+    ),
+    resource_rule(
+        "s3-no-wildcard-principal",
+        types=["aws:s3/bucketPolicy:BucketPolicy"],
+        severity=Severity.CRITICAL,
+        description="Bucket policies never Allow the '*' principal.",
+        remediation="Name the principals (role ARNs of this account, or service principals "
+        "with aws:SourceAccount) instead of '*'.",
+        check=_no_wildcard_principal,
+    ),
+    stack_rule(
+        "s3-ownership-enforced",
+        severity=Severity.MEDIUM,
+        description="Every bucket enforces bucket-owner object ownership (ACLs disabled).",
+        remediation="Add BucketOwnershipControls with rule.objectOwnership BucketOwnerEnforced.",
+        check=_ownership,
+    ),
+    stack_rule(
+        "s3-access-logging",
+        severity=Severity.MEDIUM,
+        description="Every bucket except the access-log bucket logs server access.",
+        remediation="Add a BucketLogging with targetBucket the environment's access-log bucket.",
+        check=_access_logging,
+    ),
+    stack_rule(
+        "s3-lifecycle-rules",
+        severity=Severity.LOW,
+        description="Every bucket expires noncurrent versions and aborts incomplete multipart "
+        "uploads, so versioning does not grow cost forever.",
+        remediation="Add a BucketLifecycleConfiguration with enabled noncurrentVersionExpiration "
+        "and abortIncompleteMultipartUpload rules.",
+        check=_lifecycle,
+    ),
+]

@@ -1,0 +1,78 @@
+"""The environment network: private only, AWS services through endpoints, or adopted ids."""
+
+from __future__ import annotations
+
+from components.config.environment import INTERFACE_ENDPOINT_SERVICES
+from components.network import subnet_cidrs
+
+
+def test_create_mode_private_subnets_in_each_zone_without_internet(plan):
+    result = plan("dev")
+    subnets = result.of_type("aws:ec2/subnet:Subnet")
+    zones = {s.inputs["availabilityZone"] for s in subnets}
+    assert zones == {"eu-west-1a", "eu-west-1b"}
+    assert all(s.inputs.get("mapPublicIpOnLaunch") is False for s in subnets)
+    types = {r.type for r in result.resources}
+    assert "aws:ec2/internetGateway:InternetGateway" not in types
+    assert "aws:ec2/natGateway:NatGateway" not in types
+    assert "aws:ec2/eip:Eip" not in types
+    assert not any(r.type == "aws:ec2/route:Route" for r in result.resources)
+
+
+def test_s3_gateway_and_every_interface_endpoint(plan):
+    result = plan("dev")
+    endpoints = result.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    by_service = {e.inputs["serviceName"]: e.inputs for e in endpoints}
+    assert by_service["com.amazonaws.eu-west-1.s3"]["vpcEndpointType"] == "Gateway"
+    expected = {s.format(region="eu-west-1") for s in INTERFACE_ENDPOINT_SERVICES.values()}
+    assert expected <= set(by_service)
+    assert "com.amazonaws.eu-west-1.sagemaker.experiments" in expected  # MLflow
+    for service in expected:
+        assert by_service[service]["vpcEndpointType"] == "Interface"
+        assert by_service[service]["privateDnsEnabled"] is True
+        assert len(by_service[service]["subnetIds"]) == 2
+
+
+def test_flow_logs_to_the_audit_bucket(plan):
+    result = plan("dev")
+    flow = result.one("aws:ec2/flowLog:FlowLog")
+    assert flow.inputs["trafficType"] == "ALL"
+    assert flow.inputs["logDestinationType"] == "s3"
+    audit_arn = f"arn:aws:s3:::{result.exports['auditBucket']}"
+    assert flow.inputs["logDestination"] == f"{audit_arn}/flow-logs/"
+
+
+def test_workload_security_group_has_no_inbound_and_https_out_only(plan):
+    result = plan("dev")
+    rules_in = result.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    workload = next(g for g in result.of_type("aws:ec2/securityGroup:SecurityGroup") if "workloads" in g.name)
+    workload_id = workload.id
+    assert not [r for r in rules_in if r.inputs["securityGroupId"] == workload_id]
+    egress = [r for r in result.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+              if r.inputs["securityGroupId"] == workload_id]
+    assert egress and all(r.inputs["fromPort"] == r.inputs["toPort"] == 443 for r in egress)
+    assert result.exports["workloadSecurityGroupIds"] == [workload_id]
+
+
+def test_default_security_group_is_emptied(plan):
+    default = plan("dev").one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert not default.inputs.get("ingress") and not default.inputs.get("egress")
+
+
+def test_adopt_mode_creates_no_network_and_exports_the_given_ids(plan_with):
+    ids = {
+        "mode": "adopt",
+        "vpcId": "vpc-0123456789abcdef0",
+        "subnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        "securityGroupIds": ["sg-0123456789abcdef0"],
+        "availabilityZones": [],
+    }
+    result = plan_with("dev", {"mlops:network": ids})
+    assert not [r for r in result.resources if r.type.startswith("aws:ec2/")]
+    assert result.exports["vpcId"] == ids["vpcId"]
+    assert result.exports["privateSubnetIds"] == ids["subnetIds"]
+    assert result.exports["workloadSecurityGroupIds"] == ids["securityGroupIds"]
+
+
+def test_subnet_cidrs_are_disjoint_quarters_of_the_vpc():
+    assert subnet_cidrs("10.20.0.0/16", 3) == ["10.20.0.0/18", "10.20.64.0/18", "10.20.128.0/18"]

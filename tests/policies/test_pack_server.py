@@ -1,0 +1,127 @@
+"""The pack as the Pulumi CLI runs it: `policies/__main__.py` serves CrossGuard's Analyzer gRPC
+protocol; the test plays the engine's part (GetAnalyzerInfo, Configure, Analyze, AnalyzeStack)
+with planned resources. This proves the real PolicyPack path, not only the offline runner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from mlopsctl.plan.model import Plan, PlannedResource
+from mlopsctl.policy_runner import enforcement_of, load_pack_config, policy_config
+from policies.registry import all_policies, policy_names
+from tests.conftest import PROJECT_ROOT
+from tests.policies.helpers import change, remove
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    process = subprocess.Popen(
+        [sys.executable, "-W", "ignore", "__main__.py"],
+        cwd=PROJECT_ROOT / "policies",
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = int(process.stdout.readline().strip())  # the pack announces its port (bound to 0)
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        yield analyzer_pb2_grpc.AnalyzerStub(channel)
+        channel.close()
+    finally:
+        process.kill()
+        process.wait()
+
+
+def _struct(values: dict) -> struct_pb2.Struct:
+    result = struct_pb2.Struct()
+    result.update(json.loads(json.dumps(values)))
+    return result
+
+
+def _provider(plan: Plan, resource: PlannedResource) -> analyzer_pb2.AnalyzerProviderResource:
+    provider = plan.provider_of(resource)
+    if provider is None:
+        return None
+    return analyzer_pb2.AnalyzerProviderResource(
+        type=provider.type,
+        properties=_struct(provider.inputs),
+        urn=provider.urn,
+        name=provider.name,
+    )
+
+
+def _configure(stub, config_file: str) -> None:
+    """Send a shipped pack config the way the CLI does (levels resolved, properties per policy)."""
+    config = load_pack_config(PROJECT_ROOT / "policies" / "config" / config_file)
+    levels = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY}
+    stub.Configure(
+        analyzer_pb2.ConfigureAnalyzerRequest(
+            policyConfig={
+                policy.name: analyzer_pb2.PolicyConfig(
+                    enforcementLevel=levels[enforcement_of(policy, config).value],
+                    properties=_struct(policy_config(policy, config)),
+                )
+                for policy in all_policies()
+            }
+        )
+    )
+
+
+def test_the_pack_serves_every_policy(analyzer) -> None:
+    info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
+    assert info.name == "mlops-data-rules"
+    assert sorted(p.name for p in info.policies) == sorted(policy_names())
+
+
+def test_resource_policies_judge_planned_inputs(analyzer, plan) -> None:
+    planned = plan("fraud-dev")
+    key = planned.one("aws:kms/key:Key")
+    request = analyzer_pb2.AnalyzeRequest(
+        type=key.type,
+        properties=_struct(key.inputs),
+        urn=key.urn,
+        name=key.name,
+        provider=_provider(planned, key),
+    )
+    assert [d.policyName for d in analyzer.Analyze(request).diagnostics] == []
+    change(planned, key.type, None, lambda p: p.update(enableKeyRotation=False))
+    request.properties.CopyFrom(_struct(key.inputs))
+    assert [d.policyName for d in analyzer.Analyze(request).diagnostics] == ["kms-key-rotation"]
+
+
+def test_stack_policies_join_buckets_to_companions(analyzer, plan) -> None:
+    planned = plan("fraud-prod")
+    _configure(analyzer, "prod.json")
+
+    def analyze() -> list[str]:
+        resources = [
+            analyzer_pb2.AnalyzerResource(
+                type=r.type,
+                properties=_struct(r.outputs),
+                urn=r.urn,
+                name=r.name,
+                options=analyzer_pb2.AnalyzerResourceOptions(protect=r.protect),
+                provider=_provider(planned, r),
+                parent=r.parent,
+                dependencies=r.dependencies,
+                propertyDependencies={
+                    k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
+                    for k, v in r.property_dependencies.items()
+                },
+            )
+            for r in planned.resources
+        ]
+        response = analyzer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources))
+        return sorted({d.policyName for d in response.diagnostics})
+
+    assert analyze() == []
+    remove(planned, "aws:s3/bucketVersioning:BucketVersioning", "dvc-bucket-versioning")
+    planned.one("aws:s3/bucket:Bucket", "raw-bucket").protect = False
+    assert analyze() == ["governance-production-protection", "s3-versioning-enabled"]

@@ -1,0 +1,14 @@
+"""Every shipped stack plans with zero mandatory violations under its environment's config."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SHIPPED_STACKS
+from tests.policies.helpers import violations
+
+
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
+def test_shipped_stack_has_no_mandatory_violation(stack: str, plan) -> None:
+    found = [str(v) for v in violations(plan(stack)) if v.mandatory]
+    assert found == []

@@ -1,0 +1,191 @@
+"""Planned tracking resources: managed SageMaker MLflow (shipped stacks) and self-hosted."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components.config.tracking import SAGEMAKER_MLFLOW_VERSIONS
+from components.settings import ConfigError
+from mlopsctl.plan.engine import PlanError
+from tests.conftest import policy_document
+
+SERVER = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"
+CERT = "arn:aws:acm:eu-west-1:210987654321:certificate/0e6d2f6a-1111-2222-3333-444455556666"
+SELF_HOSTED = {"mlops:tracking": {"kind": "self-hosted", "selfHosted": {"certificateArn": CERT}}}
+
+
+def actions(statement: dict) -> list[str]:
+    value = statement["Action"]
+    return [value] if isinstance(value, str) else value
+
+
+def resources(statement: dict) -> list[str]:
+    value = statement["Resource"]
+    return [value] if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize(("stack", "size"), [("fraud-dev", "Small"), ("fraud-prod", "Medium")])
+def test_managed_server_uses_team_bucket_exact_version_and_registration(plan, stack, size):
+    planned = plan(stack)
+    server = planned.one(SERVER)
+    artifacts = planned.exports["buckets"]["artifacts"]
+    assert server.inputs["artifactStoreUri"] == f"s3://{artifacts}/mlflow"
+    assert server.inputs["trackingServerName"] == f"mlops-fraud-{stack.split('-')[1]}-mlflow"
+    assert server.inputs["mlflowVersion"] in SAGEMAKER_MLFLOW_VERSIONS
+    assert server.inputs["trackingServerSize"] == size
+    assert server.inputs["automaticModelRegistration"] is True
+    assert server.protect == (stack == "fraud-prod")
+    assert planned.exports["mlflowTrackingUri"] == server.outputs["arn"]
+    assert planned.exports["mlflowEnvironment"] == {
+        "MLFLOW_TRACKING_URI": server.outputs["arn"],
+        "AWS_REGION": "eu-west-1",
+    }
+
+
+def test_managed_server_role_is_scoped_to_artifacts_prefix_and_team_key(plan):
+    planned = plan("fraud-dev")
+    role = planned.one("aws:iam/role:Role", "tracking-server-role")
+    assert planned.one(SERVER).inputs["roleArn"] == role.outputs["arn"]
+    trust = policy_document(role.inputs["assumeRolePolicy"])["Statement"]
+    assert [s["Principal"] for s in trust] == [{"Service": "sagemaker.amazonaws.com"}]
+    policy = policy_document(
+        planned.one("aws:iam/rolePolicy:RolePolicy", "tracking-server-policy").inputs["policy"]
+    )
+    bucket_arn = f"arn:aws:s3:::{planned.exports['buckets']['artifacts']}"
+    allowed_resources = {
+        bucket_arn,
+        f"{bucket_arn}/mlflow/*",
+        planned.exports["teamKmsKeyArn"],
+        "arn:aws:sagemaker:eu-west-1:210987654321:model-package-group/*",
+        "arn:aws:sagemaker:eu-west-1:210987654321:model-package/*",
+    }
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow"
+        assert set(resources(statement)) <= allowed_resources, statement
+        assert all(not a.endswith("*") for a in actions(statement)), statement
+    writes = [s for s in policy["Statement"] if "s3:PutObject" in actions(s)]
+    assert [resources(s) for s in writes] == [[f"{bucket_arn}/mlflow/*"]]
+    assert any("sagemaker:AddTags" in actions(s) for s in policy["Statement"])
+
+
+def test_registration_permissions_follow_the_switch(plan_with):
+    planned = plan_with("fraud-dev", {"mlops:tracking": {"automaticModelRegistration": False}})
+    assert planned.one(SERVER).inputs["automaticModelRegistration"] is False
+    policy = policy_document(
+        planned.one("aws:iam/rolePolicy:RolePolicy", "tracking-server-policy").inputs["policy"]
+    )
+    assert not any(a.startswith("sagemaker:") for s in policy["Statement"] for a in actions(s))
+
+
+def test_dvc_remote_export_is_the_versioned_kms_bucket(plan):
+    planned = plan("fraud-dev")
+    bucket = planned.exports["buckets"]["dvc"]
+    key = planned.exports["teamKmsKeyArn"]
+    assert planned.exports["dvcRemote"] == {
+        "name": "storage",
+        "url": f"s3://{bucket}/dvc",
+        "region": "eu-west-1",
+        "sse": "aws:kms",
+        "sse_kms_key_id": key,
+    }
+    assert planned.exports["dvcRemoteCommands"] == [
+        f"dvc remote add --default --force storage s3://{bucket}/dvc",
+        "dvc remote modify storage region eu-west-1",
+        "dvc remote modify storage sse aws:kms",
+        f"dvc remote modify storage sse_kms_key_id {key}",
+    ]
+    versioning = planned.one("aws:s3/bucketVersioning:BucketVersioning", "dvc-bucket-versioning")
+    assert versioning.inputs["versioningConfiguration"]["status"] == "Enabled"
+
+
+def test_self_hosted_is_private_encrypted_and_authenticated(plan_with):
+    planned = plan_with("fraud-dev", SELF_HOSTED)
+    assert not planned.of_type(SERVER)
+    key = planned.exports["teamKmsKeyArn"]
+    db = planned.one("aws:rds/instance:Instance").inputs
+    assert db["storageEncrypted"] is True and db["kmsKeyId"] == key
+    assert db["publiclyAccessible"] is False
+    assert db["manageMasterUserPassword"] is True and "password" not in db
+    assert db["masterUserSecretKmsKeyId"] == key
+    alb = planned.one("aws:lb/loadBalancer:LoadBalancer").inputs
+    assert alb["internal"] is True
+    listener = planned.one("aws:lb/listener:Listener").inputs
+    assert listener["protocol"] == "HTTPS" and listener["certificateArn"] == CERT
+    service = planned.one("aws:ecs/service:Service").inputs
+    assert service["networkConfiguration"]["assignPublicIp"] is False
+    private = planned.exports  # the environment's private subnets, from the StackReference
+    assert service["networkConfiguration"]["subnets"] == alb["subnets"]
+    assert private["mlflowTrackingUri"].startswith("https://internal-")
+
+    [container] = json.loads(
+        planned.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
+    )
+    env = {e["name"]: e["value"] for e in container["environment"]}
+    artifacts = planned.exports["buckets"]["artifacts"]
+    assert env["MLFLOW_ARTIFACTS_DESTINATION"] == f"s3://{artifacts}/mlflow"
+    secrets = {s["name"] for s in container["secrets"]}
+    assert {
+        "DB_PASSWORD",
+        "MLFLOW_AUTH_ADMIN_PASSWORD",
+        "MLFLOW_FLASK_SERVER_SECRET_KEY",
+    } <= secrets
+    # The image's entrypoint runs `mlflow server --app-name basic-auth`; the task keeps it.
+    assert container["entryPoint"][-1].endswith(
+        "os.execv('/usr/local/bin/mlflow-entrypoint', ['mlflow-entrypoint'])"
+    )
+
+
+def test_self_hosted_database_is_protected_in_production(plan_with):
+    planned = plan_with("fraud-prod", SELF_HOSTED)
+    db = planned.one("aws:rds/instance:Instance")
+    assert db.inputs["deletionProtection"] is True
+    assert db.inputs["skipFinalSnapshot"] is False
+    assert db.inputs["finalSnapshotIdentifier"]
+    assert db.protect and db.retain_on_delete
+
+
+def test_self_hosted_builds_the_mlflow_container_or_uses_the_given_image(plan_with):
+    built = plan_with("fraud-dev", SELF_HOSTED)
+    image = built.one("docker:index/image:Image").inputs
+    assert image["build"]["context"] == "containers/mlflow"
+    repo = built.one("aws:ecr/repository:Repository", "tracking-repository").inputs
+    assert repo["imageTagMutability"] == "IMMUTABLE"
+    given = "210987654321.dkr.ecr.eu-west-1.amazonaws.com/mlflow:3.17.2"
+    planned = plan_with(
+        "fraud-dev",
+        {
+            "mlops:tracking": {
+                "kind": "self-hosted",
+                "selfHosted": {"image": given, "certificateArn": CERT},
+            }
+        },
+    )
+    assert not planned.of_type("docker:index/image:Image")
+    [container] = json.loads(
+        planned.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
+    )
+    assert container["image"] == given
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "value"),
+    [
+        ({"mlflowVersion": "3.0"}, "mlops:tracking.mlflowVersion", "'3.0'"),
+        ({"mlflowVersion": "9.9.9"}, "mlops:tracking.mlflowVersion", "'9.9.9'"),
+        ({"size": "Huge"}, "mlops:tracking.size", "'Huge'"),
+        ({"kind": "kubeflow"}, "mlops:tracking.kind", "'kubeflow'"),
+        ({"kind": "self-hosted"}, "mlops:tracking", "selfHosted.certificateArn"),
+        ({"selfHosted": {"image": "mlflow:latest"}}, "mlops:tracking.selfHosted.image", "latest"),
+        ({"colour": "blue"}, "mlops:tracking.colour", "unknown key"),
+    ],
+)
+def test_bad_tracking_config_is_refused_before_any_resource(plan_with, change, key, value):
+    with pytest.raises(PlanError) as error:
+        plan_with("fraud-dev", {"mlops:tracking": change})
+    assert isinstance(error.value.__cause__, ConfigError)
+    assert error.value.registered == 0
+    message = str(error.value.__cause__)
+    assert key in message and value in message
+    assert "allowed" in message or "missing" in message
