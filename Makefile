@@ -21,13 +21,20 @@ $(STAMP)-dev: $(STAMP)-runtime requirements/dev.txt
 	$(BIN)/pip install --quiet -r requirements/dev.txt -c requirements/constraints.txt
 	touch $@
 
+# graphviz's `dot` renders `mlopsctl diagram` PNG/SVG (Debian package; CI runs as root).
+$(STAMP)-system: | $(BIN)/python
+	@command -v dot >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; \
+	  else echo "install graphviz (e.g. sudo apt-get install graphviz) for diagram images" >&2; exit 1; fi; }
+	touch $@
+
 plan: $(STAMP)-runtime  ## plan a shipped stack offline (STACK=fraud-dev by default)
 	$(BIN)/mlopsctl plan $(STACK)
 
-test: $(STAMP)-dev  ## lint, then the whole test suite
+test: $(STAMP)-dev $(STAMP)-system  ## lint, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --timeout 300
 
 benchmark: $(STAMP)-runtime  ## time `mlopsctl plan` of a team stack (see README)
 	$(BIN)/python scripts/benchmark_plan.py

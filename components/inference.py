@@ -76,7 +76,10 @@ class SageMakerEndpoint(pulumi.ComponentResource):
         )
         variant: dict = {"variant_name": VARIANT, "model_name": model.name}
         if self.realtime:
-            variant |= {"instance_type": sm.instance_type, "initial_instance_count": sm.min_instances}
+            variant |= {
+                "instance_type": sm.instance_type,
+                "initial_instance_count": sm.min_instances,
+            }
         else:
             variant["serverless_config"] = {
                 "memory_size_in_mb": sm.serverless_memory_mb,
@@ -134,7 +137,10 @@ class SageMakerEndpoint(pulumi.ComponentResource):
             opts=child,
         )
         deployment = sm.deployment
-        routing: dict = {"type": deployment.traffic, "wait_interval_in_seconds": deployment.wait_seconds}
+        routing: dict = {
+            "type": deployment.traffic,
+            "wait_interval_in_seconds": deployment.wait_seconds,
+        }
         step = {"type": "CAPACITY_PERCENT", "value": deployment.step_percent}
         if deployment.traffic == "CANARY":
             routing["canary_size"] = step

@@ -116,7 +116,9 @@ class Registry(pulumi.ComponentResource):
         token = aws.ecr.get_authorization_token_output(
             registry_id=repository.registry_id, opts=pulumi.InvokeOutputOptions(parent=self)
         )
-        relative = context.relative_to(PROJECT_ROOT) if context.is_relative_to(PROJECT_ROOT) else context
+        relative = (
+            context.relative_to(PROJECT_ROOT) if context.is_relative_to(PROJECT_ROOT) else context
+        )
         tag = context_tag(context)
         built = docker.Image(
             f"image-{image}",

@@ -81,9 +81,7 @@ class Retraining(pulumi.ComponentResource):
         super().__init__("mlops:retraining:Retraining", name, None, opts)
         naming = args.naming
         names = list(args.buckets)
-        environment = pulumi.Output.all(
-            args.tracking_uri, *[args.buckets[n] for n in names]
-        ).apply(
+        environment = pulumi.Output.all(args.tracking_uri, *[args.buckets[n] for n in names]).apply(
             lambda v: pipeline_environment(
                 team=naming.team,
                 region=naming.region,
@@ -177,7 +175,10 @@ class Retraining(pulumi.ComponentResource):
         network = {
             "enable_inter_container_traffic_encryption": True,
             "enable_network_isolation": True,
-            "vpc_config": {"subnets": args.subnet_ids, "security_group_ids": args.security_group_ids},
+            "vpc_config": {
+                "subnets": args.subnet_ids,
+                "security_group_ids": args.security_group_ids,
+            },
         }
         job = aws.sagemaker.DataQualityJobDefinition(
             "data-quality-job",

@@ -282,7 +282,8 @@ def _environment_of(
         raise _fail(
             stack,
             [
-                f"{key} = '{env_stack}': no such stack file; allowed: {', '.join(environment_stacks) or 'none'}"
+                f"{key} = '{env_stack}': no such stack file; "
+                f"allowed: {', '.join(environment_stacks) or 'none'}"
             ],
         )
     env_config = read_stack_file(env_stack, stacks_dir)

@@ -80,14 +80,13 @@ class SecureBucket(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        by_default = (
+            aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs
+        )
         if args.kms_key_arn is not None:
-            default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn
-            )
+            default = by_default(sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn)
         else:
-            default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                sse_algorithm="AES256"
-            )
+            default = by_default(sse_algorithm="AES256")
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=bucket_id,

@@ -32,7 +32,9 @@ class TeamLayer(pulumi.ComponentResource):
             "team-key",
             KmsKeyArgs(
                 alias=naming.kms_alias("data"),
-                description=f"Team {settings.team.name} in {settings.environment}: data, models, notebooks",
+                description=(
+                    f"Team {settings.team.name} in {settings.environment}: data, models, notebooks"
+                ),
                 account_id=settings.account_id,
                 region=settings.region,
                 production=production,

@@ -148,11 +148,7 @@ class InferenceConfig(StrictModel):
                     "model.dataUrl is a SageMaker model archive; the kubernetes backend "
                     "serves model.uri (models:/..., runs:/... or s3://<MLflow model dir>)"
                 )
-        elif (
-            self.sagemaker.network_isolation
-            and self.model.uri
-            and not self.model.data_url
-        ):
+        elif self.sagemaker.network_isolation and self.model.uri and not self.model.data_url:
             raise ValueError(
                 "model.uri needs network access, but sagemaker.networkIsolation is true; "
                 "allowed: give model.dataUrl (a model.tar.gz) or set networkIsolation: false"

@@ -79,9 +79,9 @@ class RetrainingConfig(StrictModel):
     volume_size_gb: int_range(1, 16384) = 30
     experiment_name: ExperimentName | None = None  # default: <team>-training
     registered_model_name: ExperimentName | None = None  # default: <team>-model
-    pipeline_arguments: list[Annotated[str, pattern(r"[\w.=:/-]{1,200}", "a kedro run argument")]] = (
-        Field(default_factory=lambda: ["--pipeline", "training"])
-    )
+    pipeline_arguments: list[
+        Annotated[str, pattern(r"[\w.=:/-]{1,200}", "a kedro run argument")]
+    ] = Field(default_factory=lambda: ["--pipeline", "training"])
     monitor: MonitorConfig = Field(default_factory=MonitorConfig)
 
 
@@ -91,12 +91,15 @@ def retraining_problems(settings: TeamSettings) -> list[str]:
     governance = settings.env.governance
     allowed = [*governance.allowed_instance_types, *governance.allowed_gpu_instance_types]
     problems = []
-    if settings.inference.backend == "sagemaker" and retraining.enabled:
-        if retraining.instance_type not in allowed:
-            problems.append(
-                f"mlops:retraining.instanceType = '{retraining.instance_type}': not allowed in "
-                f"environment '{settings.env.stack}'; allowed: {', '.join(allowed)}"
-            )
+    if (
+        settings.inference.backend == "sagemaker"
+        and retraining.enabled
+        and retraining.instance_type not in allowed
+    ):
+        problems.append(
+            f"mlops:retraining.instanceType = '{retraining.instance_type}': not allowed in "
+            f"environment '{settings.env.stack}'; allowed: {', '.join(allowed)}"
+        )
     if retraining.monitor.enabled and not monitor_possible(settings):
         problems.append(
             "mlops:retraining.monitor.enabled = true: needs a SageMaker real-time endpoint "

@@ -28,9 +28,7 @@ WRITE_ACTIONS: tuple[str, ...] = (
 )
 
 
-def repository_policy(
-    *, pusher_arns: list[str], puller_arns: list[str]
-) -> dict[str, Any]:
+def repository_policy(*, pusher_arns: list[str], puller_arns: list[str]) -> dict[str, Any]:
     """Only the pushers may write; the pullers (and pushers) may read.
 
     The Deny makes "only" hold even if some identity policy in the account grants ECR writes:

@@ -1,4 +1,4 @@
-"""Plan a stack offline: run `__main__.py` under Pulumi's SDK mock monitor with a stack file's config.
+"""Plan a stack offline: run `__main__.py` under Pulumi's SDK mock monitor with a stack's config.
 
 Each plan runs on a fresh thread: the Pulumi runtime keeps its state (root stack, config,
 settings) in context variables, and a new thread starts with an empty context, so plans never
@@ -117,7 +117,7 @@ def plan_config(stack: str, config: Mapping[str, Any], project_dir: Path = PROJE
 
 def _stack_files_fingerprint(project_dir: Path) -> str:
     """Cache key part that changes whenever a stack file or Pulumi.yaml changes."""
-    files = sorted((project_dir / "stacks").glob("Pulumi.*.yaml")) + [project_dir / "Pulumi.yaml"]
+    files = [*sorted((project_dir / "stacks").glob("Pulumi.*.yaml")), project_dir / "Pulumi.yaml"]
     return "|".join(f"{f.name}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files)
 
 

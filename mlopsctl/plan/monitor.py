@@ -129,17 +129,19 @@ class RecordingMonitor(MockMonitor):
         return list(self.records)
 
 
+SECRET_MARKER = "[secret]"
+
+
 def _plain(value: Any) -> Any:
-    """JSON-able copy of deserialized properties (resource references become their URN)."""
+    """JSON-able copy of deserialized properties; secrets are masked, never written to a plan."""
+    from pulumi.runtime import rpc
+
     if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return SECRET_MARKER
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
-    urn = getattr(value, "urn", None)
-    return (
-        f"<resource {type(value).__name__}>"
-        if urn is None
-        else f"<resource {type(value).__name__}>"
-    )
+    return f"<{type(value).__name__}>"

@@ -45,11 +45,16 @@ def test_flow_logs_to_the_audit_bucket(plan):
 def test_workload_security_group_has_no_inbound_and_https_out_only(plan):
     result = plan("dev")
     rules_in = result.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-    workload = next(g for g in result.of_type("aws:ec2/securityGroup:SecurityGroup") if "workloads" in g.name)
+    workload = next(
+        g for g in result.of_type("aws:ec2/securityGroup:SecurityGroup") if "workloads" in g.name
+    )
     workload_id = workload.id
     assert not [r for r in rules_in if r.inputs["securityGroupId"] == workload_id]
-    egress = [r for r in result.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
-              if r.inputs["securityGroupId"] == workload_id]
+    egress = [
+        r
+        for r in result.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+        if r.inputs["securityGroupId"] == workload_id
+    ]
     assert egress and all(r.inputs["fromPort"] == r.inputs["toPort"] == 443 for r in egress)
     assert result.exports["workloadSecurityGroupIds"] == [workload_id]
 

@@ -42,12 +42,18 @@ def test_resources_record_parent_dependencies_and_camel_case_inputs(plan):
     result = plan("fraud-dev")
     policy = result.one("aws:s3/bucketPolicy:BucketPolicy", "raw-bucket-policy")
     bucket = result.one("aws:s3/bucket:Bucket", "raw-bucket")
-    component = next(r for r in result.resources if r.type == "mlops:storage:SecureBucket" and r.name == "raw-bucket")
+    component = next(
+        r
+        for r in result.resources
+        if r.type == "mlops:storage:SecureBucket" and r.name == "raw-bucket"
+    )
     assert policy.parent == component.urn
     assert not component.custom
     assert bucket.urn in policy.dependencies
     assert any("BucketPublicAccessBlock" in urn for urn in policy.dependencies)
-    block = result.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "raw-bucket-public-access")
+    block = result.one(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "raw-bucket-public-access"
+    )
     assert "blockPublicAcls" in block.inputs and "block_public_acls" not in block.inputs
 
 
@@ -62,15 +68,32 @@ def test_plans_are_deterministic_and_isolated():
 
 def test_cli_plan_json_is_the_documented_shape(tmp_path):
     out = tmp_path / "plan.json"
-    run = subprocess.run([str(MLOPSCTL), "plan", "fraud-dev", "--no-tree", "--json", str(out)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [str(MLOPSCTL), "plan", "fraud-dev", "--no-tree", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert "Resources by type" in run.stdout
     data = json.loads(out.read_text())
     assert set(data) == {"stack", "project", "layer", "resources", "exports"}
     assert data["stack"] == "fraud-dev" and data["layer"] == "team"
-    keys = {"type", "name", "urn", "parent", "custom", "provider", "dependencies",
-            "propertyDependencies", "protect", "retainOnDelete", "inputs", "outputs", "id"}
+    keys = {
+        "type",
+        "name",
+        "urn",
+        "parent",
+        "custom",
+        "provider",
+        "dependencies",
+        "propertyDependencies",
+        "protect",
+        "retainOnDelete",
+        "inputs",
+        "outputs",
+        "id",
+    }
     assert all(set(r) == keys for r in data["resources"])
     assert data["exports"]["buckets"]["dvc"] == "mlops-fraud-dev-dvc-210987654321"
 
@@ -79,7 +102,12 @@ def test_cli_plan_reports_config_errors_with_exit_code_2(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     root = Path(__file__).resolve().parents[2]
-    run = subprocess.run([str(MLOPSCTL), "plan", "no-such-stack"], capture_output=True, text=True,
-                         timeout=120, cwd=root)
+    run = subprocess.run(
+        [str(MLOPSCTL), "plan", "no-such-stack"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=root,
+    )
     assert run.returncode == 2
     assert "no-such-stack" in run.stderr and "known stacks" in run.stderr

@@ -25,8 +25,10 @@ def test_development_state_can_be_torn_down(plan, stack):
             assert not resource.protect and not resource.retain_on_delete
 
 
-@pytest.mark.parametrize(("stack", "window"), [("fraud-prod", PRODUCTION_DELETION_WINDOW_DAYS),
-                                               ("fraud-dev", DEFAULT_DELETION_WINDOW_DAYS)])
+@pytest.mark.parametrize(
+    ("stack", "window"),
+    [("fraud-prod", PRODUCTION_DELETION_WINDOW_DAYS), ("fraud-dev", DEFAULT_DELETION_WINDOW_DAYS)],
+)
 def test_kms_keys_rotate_and_have_the_environment_deletion_window(plan, stack, window):
     for key in plan(stack).of_type("aws:kms/key:Key"):
         assert key.inputs["enableKeyRotation"] is True

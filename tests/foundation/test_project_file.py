@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from components.settings import PROJECT_ROOT, TeamSettings, EnvironmentSettings, LAYER_OBJECT_KEYS
+from components.settings import LAYER_OBJECT_KEYS, PROJECT_ROOT, EnvironmentSettings, TeamSettings
 
 ALLOWED_TYPES = {"string", "integer", "boolean", "array"}
 

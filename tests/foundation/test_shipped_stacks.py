@@ -23,8 +23,16 @@ def test_stack_plans_offline(plan, stack):
 @pytest.mark.parametrize("stack", ENVIRONMENT_STACKS)
 def test_environment_exports_what_team_stacks_need(plan, stack):
     exports = plan(stack).exports
-    for key in ("vpcId", "privateSubnetIds", "workloadSecurityGroupIds", "environmentKmsKeyArn",
-                "accessLogBucket", "auditBucket", "region", "accountId"):
+    for key in (
+        "vpcId",
+        "privateSubnetIds",
+        "workloadSecurityGroupIds",
+        "environmentKmsKeyArn",
+        "accessLogBucket",
+        "auditBucket",
+        "region",
+        "accountId",
+    ):
         assert exports.get(key), f"{stack} does not export {key}"
     assert exports["vpcId"].startswith("vpc-")
     assert all(s.startswith("subnet-") for s in exports["privateSubnetIds"])

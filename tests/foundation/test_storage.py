@@ -45,7 +45,12 @@ def test_versioning_public_access_ownership(plan, stack):
         parts = companions(result, bucket)
         assert parts["versioning"][0].inputs["versioningConfiguration"]["status"] == "Enabled"
         block = parts["public-access"][0].inputs
-        for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
+        for flag in (
+            "blockPublicAcls",
+            "blockPublicPolicy",
+            "ignorePublicAcls",
+            "restrictPublicBuckets",
+        ):
             assert block[flag] is True, f"{bucket.name}: {flag}"
         assert parts["ownership"][0].inputs["rule"]["objectOwnership"] == "BucketOwnerEnforced"
         assert bucket.inputs.get("forceDestroy") is False
@@ -84,7 +89,8 @@ def test_bucket_policy_denies_plain_http(plan, stack):
         document = policy_document(companions(result, bucket)["policy"][0].inputs["policy"])
         arn = bucket.outputs["arn"]
         deny = [
-            s for s in document["Statement"]
+            s
+            for s in document["Statement"]
             if s["Effect"] == "Deny"
             and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
         ]
@@ -99,16 +105,32 @@ def test_bucket_policy_denies_plain_http(plan, stack):
 def test_lifecycle_rules_come_from_config(plan_with):
     result = plan_with(
         "fraud-dev",
-        {"mlops:team": {"lifecycle": {"noncurrentVersionExpirationDays": 45,
-                                      "abortIncompleteMultipartUploadDays": 3,
-                                      "transitionToInfrequentAccessDays": 60}}},
+        {
+            "mlops:team": {
+                "lifecycle": {
+                    "noncurrentVersionExpirationDays": 45,
+                    "abortIncompleteMultipartUploadDays": 3,
+                    "transitionToInfrequentAccessDays": 60,
+                }
+            }
+        },
     )
     for lifecycle in result.of_type(COMPANIONS["lifecycle"]):
         rules = {r["id"]: r for r in lifecycle.inputs["rules"]}
-        assert rules["expire-noncurrent-versions"]["noncurrentVersionExpiration"]["noncurrentDays"] == 45
-        assert rules["abort-incomplete-multipart-uploads"]["abortIncompleteMultipartUpload"][
-            "daysAfterInitiation"] == 3
-        assert rules["transition-to-standard-ia"]["transitions"][0] == {"days": 60, "storageClass": "STANDARD_IA"}
+        assert (
+            rules["expire-noncurrent-versions"]["noncurrentVersionExpiration"]["noncurrentDays"]
+            == 45
+        )
+        assert (
+            rules["abort-incomplete-multipart-uploads"]["abortIncompleteMultipartUpload"][
+                "daysAfterInitiation"
+            ]
+            == 3
+        )
+        assert rules["transition-to-standard-ia"]["transitions"][0] == {
+            "days": 60,
+            "storageClass": "STANDARD_IA",
+        }
         assert all(r["status"] == "Enabled" for r in rules.values())
 
 
@@ -116,8 +138,11 @@ def test_access_logs_go_to_the_environment_log_bucket_under_the_bucket_name(plan
     result = plan("fraud-dev")
     env = plan("dev")
     for bucket in buckets(result):
-        logging = [r for r in result.of_type("aws:s3/bucketLogging:BucketLogging")
-                   if r.inputs["bucket"] == bucket.outputs["bucket"]]
+        logging = [
+            r
+            for r in result.of_type("aws:s3/bucketLogging:BucketLogging")
+            if r.inputs["bucket"] == bucket.outputs["bucket"]
+        ]
         assert len(logging) == 1
         assert logging[0].inputs["targetBucket"] == env.exports["accessLogBucket"]
         assert logging[0].inputs["targetPrefix"] == f"{bucket.outputs['bucket']}/"
@@ -126,7 +151,9 @@ def test_access_logs_go_to_the_environment_log_bucket_under_the_bucket_name(plan
 def test_access_log_bucket_accepts_s3_log_delivery_from_this_account_only(plan):
     result = plan("dev")
     log_bucket = result.exports["accessLogBucket"]
-    policy = next(r for r in result.of_type(COMPANIONS["policy"]) if r.inputs["bucket"] == log_bucket)
+    policy = next(
+        r for r in result.of_type(COMPANIONS["policy"]) if r.inputs["bucket"] == log_bucket
+    )
     statements = policy_document(policy.inputs["policy"])["Statement"]
     delivery = next(s for s in statements if s["Sid"] == "S3ServerAccessLogsDelivery")
     assert delivery["Principal"] == {"Service": "logging.s3.amazonaws.com"}

@@ -10,8 +10,8 @@ them the merged tags (provider defaults, then the resource's own) hold all six k
 from __future__ import annotations
 
 import importlib
-import json
 import inspect
+import json
 from functools import cache
 
 import pytest
@@ -63,7 +63,11 @@ def test_every_aws_resource_uses_the_tagging_provider(plan, stack):
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_every_taggable_resource_type_gets_all_required_tags(plan, stack):
     result = plan(stack)
-    taggable = [r for r in result.resources if r.custom and r.type.startswith("aws:") and is_taggable(r.type)]
+    taggable = [
+        r
+        for r in result.resources
+        if r.custom and r.type.startswith("aws:") and is_taggable(r.type)
+    ]
     assert {r.type for r in taggable} >= {"aws:s3/bucket:Bucket", "aws:kms/key:Key"}
     for resource in taggable:
         tags = effective_tags(result, resource)
@@ -73,7 +77,10 @@ def test_every_taggable_resource_type_gets_all_required_tags(plan, stack):
 
 def test_team_tag_and_bucket_classification(plan):
     result = plan("fraud-dev")
-    buckets = {b.outputs["bucket"]: effective_tags(result, b) for b in result.of_type("aws:s3/bucket:Bucket")}
+    buckets = {
+        b.outputs["bucket"]: effective_tags(result, b)
+        for b in result.of_type("aws:s3/bucket:Bucket")
+    }
     assert all(tags["team"] == "fraud" for tags in buckets.values())
     raw = next(tags for name, tags in buckets.items() if "-raw-" in name)
     curated = next(tags for name, tags in buckets.items() if "-curated-" in name)

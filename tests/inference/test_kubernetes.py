@@ -89,8 +89,9 @@ def test_retraining_cron_job_runs_the_pipeline_image(vision):
     assert env["MLOPS_DVC_REMOTE_URL"] == f"s3://{vision.exports['buckets']['dvc']}/"
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     account = _one(vision, "core/v1:ServiceAccount", "retraining-service-account").inputs
-    assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == (
-        vision.exports["executionRoleArns"]["pipeline"]
+    assert (
+        account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+        == (vision.exports["executionRoleArns"]["pipeline"])
     )
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from tests.conftest import policy_document
 
+
 def unsecret(value):
     """Secret inputs arrive wrapped as {<secret signature>: ..., "value": ...}."""
     return value["value"] if isinstance(value, dict) and "value" in value else value
@@ -50,9 +51,9 @@ def test_repository_policy_lets_the_ml_engineer_and_ci_push_and_exec_roles_pull(
     assert set(statements["TeamPush"]["Principal"]["AWS"]) == {engineer, ci}
     assert {endpoint, pipeline} <= set(statements["TeamPull"]["Principal"]["AWS"])
     assert endpoint not in statements["TeamPush"]["Principal"]["AWS"]
-    assert set(statements["DenyWritesByOthers"]["Condition"]["ArnNotEquals"][
-        "aws:PrincipalArn"
-    ]) == {engineer, ci}
+    assert set(
+        statements["DenyWritesByOthers"]["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]
+    ) == {engineer, ci}
 
 
 def test_lifecycle_policy_follows_config(plan_with):
@@ -62,7 +63,9 @@ def test_lifecycle_policy_follows_config(plan_with):
             "policy"
         ]
     )
-    counts = {r["selection"]["tagStatus"]: r["selection"]["countNumber"] for r in lifecycle["rules"]}
+    counts = {
+        r["selection"]["tagStatus"]: r["selection"]["countNumber"] for r in lifecycle["rules"]
+    }
     assert counts == {"untagged": 7, "tagged": 7}
 
 

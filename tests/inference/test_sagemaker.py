@@ -74,8 +74,12 @@ def test_prod_endpoint_updates_blue_green_and_rolls_back_on_its_alarms(prod):
         "waitIntervalInSeconds": 600,
         "canarySize": {"type": "CAPACITY_PERCENT", "value": 10},
     }
-    rollback = {a["alarmName"] for a in endpoint["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]}
-    alarms = {a.inputs["name"]: a.inputs for a in prod.of_type(ALARM) if a.name.startswith("endpoint-")}
+    rollback = {
+        a["alarmName"] for a in endpoint["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
+    }
+    alarms = {
+        a.inputs["name"]: a.inputs for a in prod.of_type(ALARM) if a.name.startswith("endpoint-")
+    }
     assert rollback == set(alarms)
     metrics = {a["metricName"]: a for a in alarms.values()}
     assert set(metrics) == {"Invocation5XXErrors", "ModelLatency"}
