@@ -129,16 +129,14 @@ class RecordingMonitor(MockMonitor):
         return list(self.records)
 
 
-SECRET_MARKER = "[secret]"
-
-
 def _plain(value: Any) -> Any:
-    """JSON-able copy of deserialized properties; secrets are masked, never written to a plan."""
-    from pulumi.runtime import rpc
+    """JSON-able copy of deserialized properties.
 
+    Secrets keep the SDK wrapper (`{<rpc._special_sig_key>: <secret sig>, "value": ...}`)
+    so that readers can tell them apart; offline they only ever hold placeholders
+    (secure config cannot be decrypted here, and mock outputs are fake).
+    """
     if isinstance(value, dict):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-            return SECRET_MARKER
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
