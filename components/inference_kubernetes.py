@@ -14,12 +14,12 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.config.inference import InferenceConfig
+from components.documents.kubernetes import container_security_context, pod_security_context
 
 SERVING_PORT = 8080  # the SageMaker/MLflow serving contract (containers/inference)
 APP = "model-server"
 GPU = "nvidia.com/gpu"
 # The serving image's non-root user (containers/inference/Dockerfile).
-RUN_AS_USER = 10001
 
 
 @dataclass
@@ -192,13 +192,7 @@ class KubernetesInference(pulumi.ComponentResource):
                         # The server never calls the Kubernetes API; IRSA's webhook projects its
                         # own web-identity token.
                         "automount_service_account_token": False,
-                        "security_context": {
-                            "run_as_non_root": True,
-                            "run_as_user": RUN_AS_USER,
-                            "run_as_group": RUN_AS_USER,
-                            "fs_group": RUN_AS_USER,
-                            "seccomp_profile": {"type": "RuntimeDefault"},
-                        },
+                        "security_context": pod_security_context(),
                         "containers": [
                             {
                                 "name": APP,
@@ -214,12 +208,7 @@ class KubernetesInference(pulumi.ComponentResource):
                                     "period_seconds": 20,
                                     "failure_threshold": 3,
                                 },
-                                "security_context": {
-                                    "allow_privilege_escalation": False,
-                                    "read_only_root_filesystem": True,
-                                    "run_as_non_root": True,
-                                    "capabilities": {"drop": ["ALL"]},
-                                },
+                                "security_context": container_security_context(),
                                 # Writable scratch space only where the server needs it.
                                 "volume_mounts": [
                                     {"name": "tmp", "mount_path": "/tmp"},

@@ -19,6 +19,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components.config.retraining import RetrainingConfig, model_monitor_image
+from components.documents.kubernetes import container_security_context, pod_security_context
 from components.documents.retraining import (
     pipeline_definition,
     scheduler_trust_policy,
@@ -27,7 +28,6 @@ from components.documents.retraining import (
 from components.naming import Naming
 
 # The pipeline image's non-root user (containers/pipeline/Dockerfile).
-RUN_AS_USER = 10001
 MONITOR_INPUT_PATH = "/opt/ml/processing/input/endpoint"
 MONITOR_OUTPUT_PATH = "/opt/ml/processing/output"
 
@@ -293,12 +293,7 @@ class Retraining(pulumi.ComponentResource):
                                 "restart_policy": "Never",
                                 "service_account_name": account.metadata["name"],
                                 "automount_service_account_token": False,
-                                "security_context": {
-                                    "run_as_non_root": True,
-                                    "run_as_user": RUN_AS_USER,
-                                    "run_as_group": RUN_AS_USER,
-                                    "seccomp_profile": {"type": "RuntimeDefault"},
-                                },
+                                "security_context": pod_security_context(),
                                 "containers": [
                                     {
                                         "name": "pipeline",
@@ -309,11 +304,7 @@ class Retraining(pulumi.ComponentResource):
                                             "requests": {"cpu": "1", "memory": "2Gi"},
                                             "limits": {"cpu": "2", "memory": "4Gi"},
                                         },
-                                        "security_context": {
-                                            "allow_privilege_escalation": False,
-                                            "read_only_root_filesystem": True,
-                                            "capabilities": {"drop": ["ALL"]},
-                                        },
+                                        "security_context": container_security_context(),
                                         # Kedro writes intermediate data and logs under /app.
                                         "volume_mounts": [
                                             {"name": "tmp", "mount_path": "/tmp"},

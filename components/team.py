@@ -1,17 +1,25 @@
-"""The team layer: the team's KMS key and data buckets, on the environment's network.
+"""The team layer: key and buckets, personas, lab, tracking, then registry, inference, retraining.
 
-Later components (personas, lab, tracking, registry, inference, retraining) are composed here too.
+Order matters: the lab, tracking and serving use the personas' roles, and serving uses tracking.
+Network ids come from the environment stack through a StackReference.
 """
 
 from __future__ import annotations
 
 import pulumi
 
+from components.config.lab import allowed_instance_types
+from components.config.personas import PERSONAS
 from components.config.team import BUCKET_PURPOSES
+from components.documents.tracking import dvc_remote, dvc_remote_commands
 from components.encryption import KmsKey, KmsKeyArgs
+from components.lab import Lab, LabArgs
 from components.naming import Naming
+from components.personas import Personas, PersonasArgs
+from components.serving import build_serving
 from components.settings import TeamSettings
 from components.storage import LifecycleRules, SecureBucket, SecureBucketArgs
+from components.tracking import Tracking, TrackingArgs
 
 
 class TeamLayer(pulumi.ComponentResource):
@@ -19,15 +27,27 @@ class TeamLayer(pulumi.ComponentResource):
 
     def __init__(self, settings: TeamSettings, naming: Naming, opts: pulumi.ResourceOptions):
         super().__init__("mlops:layer:Team", naming.scope, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        production = settings.production
-        env = pulumi.StackReference(
+        self.settings = settings
+        self.naming = naming
+        self.child = pulumi.ResourceOptions(parent=self)
+        stack_name = f"{pulumi.get_organization()}/{pulumi.get_project()}"
+        self.environment = pulumi.StackReference(
             "environment",
-            stack_name=f"{pulumi.get_organization()}/{pulumi.get_project()}/{settings.team.environment_stack}",
-            opts=child,
+            stack_name=f"{stack_name}/{settings.team.environment_stack}",
+            opts=self.child,
         )
-        self.environment = env
+        self._data()
+        self._personas()
+        self._lab()
+        self._tracking()
+        self.exports.update(build_serving(self, settings, naming))
+        self.register_outputs(self.exports)
 
+    def _env(self, name: str) -> pulumi.Output:
+        return self.environment.require_output(name)
+
+    def _data(self) -> None:
+        settings, naming = self.settings, self.naming
         self.key = KmsKey(
             "team-key",
             KmsKeyArgs(
@@ -37,11 +57,11 @@ class TeamLayer(pulumi.ComponentResource):
                 ),
                 account_id=settings.account_id,
                 region=settings.region,
-                production=production,
+                production=settings.production,
                 service_principals=("sagemaker.amazonaws.com",),
                 log_group_prefix=f"/{naming.scope}/",
             ),
-            child,
+            self.child,
         )
         lifecycle = settings.team.lifecycle
         rules = LifecycleRules(
@@ -49,7 +69,6 @@ class TeamLayer(pulumi.ComponentResource):
             abort_incomplete_multipart_upload_days=lifecycle.abort_incomplete_multipart_upload_days,
             transition_to_infrequent_access_days=lifecycle.transition_to_infrequent_access_days,
         )
-        access_log_bucket = env.require_output("accessLogBucket")
         self.buckets: dict[str, SecureBucket] = {
             purpose: SecureBucket(
                 f"{purpose}-bucket",
@@ -58,15 +77,15 @@ class TeamLayer(pulumi.ComponentResource):
                     purpose=purpose,
                     data_classification=settings.team.classification_of(purpose),
                     kms_key_arn=self.key.arn,
-                    access_log_bucket=access_log_bucket,
+                    access_log_bucket=self._env("accessLogBucket"),
                     lifecycle=rules,
-                    production=production,
+                    production=settings.production,
                 ),
-                child,
+                self.child,
             )
             for purpose in BUCKET_PURPOSES
         }
-        self.exports: dict[str, pulumi.Input] = {
+        self.exports = {
             "layer": "team",
             "team": settings.team.name,
             "environment": settings.environment,
@@ -74,47 +93,35 @@ class TeamLayer(pulumi.ComponentResource):
             "teamKmsKeyArn": self.key.arn,
             "buckets": {purpose: bucket.name for purpose, bucket in self.buckets.items()},
         }
-        # Each section below builds one component and adds its exports. Keep the order:
-        # later components use the personas' roles.
-        # -- section: personas (components/personas.py) --
-        from components.personas import Personas, PersonasArgs
 
+    def _personas(self) -> None:
+        settings = self.settings
         personas = settings.personas
         governance = settings.env.governance
+        gpu_types = governance.allowed_gpu_instance_types if personas.allow_gpu else []
         self.personas = Personas(
             "personas",
             PersonasArgs(
-                naming=naming,
-                production=production,
+                naming=self.naming,
+                production=settings.production,
                 kms_key_arn=self.key.arn,
                 bucket_classifications={
                     p: settings.team.classification_of(p) for p in BUCKET_PURPOSES
                 },
-                instance_types=[
-                    *governance.allowed_instance_types,
-                    *(governance.allowed_gpu_instance_types if personas.allow_gpu else []),
-                ],
-                principals={
-                    p: personas.principals_of(p)
-                    for p in ("data-scientist", "ml-engineer", "data-steward")
-                },
+                instance_types=[*governance.allowed_instance_types, *gpu_types],
+                principals={p: personas.principals_of(p) for p in PERSONAS},
                 steward_readable_classifications=list(
                     personas.data_steward_readable_classifications
                 ),
                 max_session_hours=personas.max_session_hours,
             ),
-            child,
+            self.child,
         )
-        self.exports.update(
-            {
-                "personaRoleArns": self.personas.role_arns,
-                "executionRoleArns": self.personas.execution_role_arns,
-            }
-        )
-        # -- section: lab (components/lab.py) --
-        from components.config.lab import allowed_instance_types
-        from components.lab import Lab, LabArgs
+        self.exports["personaRoleArns"] = self.personas.role_arns
+        self.exports["executionRoleArns"] = self.personas.execution_role_arns
 
+    def _lab(self) -> None:
+        settings = self.settings
         cpu_types, gpu_types = allowed_instance_types(
             settings.lab, settings.env, settings.personas.allow_gpu
         )
@@ -122,23 +129,22 @@ class TeamLayer(pulumi.ComponentResource):
             "lab",
             LabArgs(
                 config=settings.lab,
-                naming=naming,
+                naming=self.naming,
                 team=settings.team.name,
-                production=production,
+                production=settings.production,
                 kms_key_arn=self.key.arn,
-                vpc_id=env.require_output("vpcId"),
-                subnet_ids=env.require_output("privateSubnetIds"),
-                security_group_ids=env.require_output("workloadSecurityGroupIds"),
+                vpc_id=self._env("vpcId"),
+                subnet_ids=self._env("privateSubnetIds"),
+                security_group_ids=self._env("workloadSecurityGroupIds"),
                 execution_role_arns=self.personas.execution_role_arns,
                 allowed_instance_types=cpu_types + gpu_types,
             ),
-            child,
+            self.child,
         )
         self.exports.update(self.lab.exports)
-        # -- section: tracking (components/tracking.py) --
-        from components.documents.tracking import dvc_remote, dvc_remote_commands
-        from components.tracking import Tracking, TrackingArgs
 
+    def _tracking(self) -> None:
+        settings = self.settings
         # The DVC remote: the team's versioned, SSE-KMS `dvc` bucket, ready for `dvc remote add`.
         self.dvc_remote = pulumi.Output.all(self.buckets["dvc"].name, self.key.arn).apply(
             lambda v: dvc_remote(bucket=v[0], region=settings.region, kms_key_arn=v[1])
@@ -147,16 +153,16 @@ class TeamLayer(pulumi.ComponentResource):
             "tracking",
             TrackingArgs(
                 config=settings.tracking,
-                naming=naming,
-                production=production,
+                naming=self.naming,
+                production=settings.production,
                 kms_key_arn=self.key.arn,
                 artifacts_bucket=self.buckets["artifacts"].name,
                 artifacts_bucket_arn=self.buckets["artifacts"].arn,
-                vpc_id=env.require_output("vpcId"),
-                subnet_ids=env.require_output("privateSubnetIds"),
-                client_security_group_ids=env.require_output("workloadSecurityGroupIds"),
+                vpc_id=self._env("vpcId"),
+                subnet_ids=self._env("privateSubnetIds"),
+                client_security_group_ids=self._env("workloadSecurityGroupIds"),
             ),
-            child,
+            self.child,
         )
         self.exports.update(
             {
@@ -167,8 +173,3 @@ class TeamLayer(pulumi.ComponentResource):
                 "mlflowArtifactStoreUri": self.tracking.artifact_store_uri,
             }
         )
-        # -- section: registry, inference, retraining --
-        from components.serving import build_serving
-
-        self.exports.update(build_serving(self, settings, naming))
-        self.register_outputs(self.exports)

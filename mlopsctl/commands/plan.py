@@ -80,6 +80,17 @@ def verdicts_table(violations: list[Violation], config_path: Path) -> Table:
     return table
 
 
+def cost_line(plan: Plan) -> str:
+    from mlopsctl.cost.model import estimate
+
+    cost = estimate(plan)
+    return (
+        f"Estimated cost: [bold]${cost.idle_monthly_usd:,.2f}[/]/month idle, "
+        f"${cost.typical_monthly_usd:,.2f}/month typical use "
+        f"(`mlopsctl cost {plan.stack}` for the breakdown)"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     console = Console()
     with console.status(f"planning {args.stack} offline…"):
@@ -101,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     console.print(counts_table(plan))
     console.print(exports_table(plan))
     console.print(verdicts_table(violations, config_path))
+    console.print(cost_line(plan))
     if args.json:
         Path(args.json).write_text(json.dumps(plan.to_json(), indent=2, default=str))
         console.print(f"plan written to {args.json}")

@@ -135,7 +135,11 @@ def _trust(args, config):
 
 
 def _parliament(args, config):
-    from parliament import analyze_policy_string
+    import warnings
+
+    with warnings.catch_warnings():  # parliament 1.6.4 imports the deprecated pkg_resources
+        warnings.simplefilter("ignore", UserWarning)
+        from parliament import analyze_policy_string
     from parliament import config as parliament_config
 
     ignored = set(config["ignoredFindings"])
