@@ -26,32 +26,16 @@ if TYPE_CHECKING:
 KUBECONFIG_PLACEHOLDER = "offline-plan-placeholder-kubeconfig"
 
 
-def _role(layer: TeamLayer, group: str, key: str, fallback: str) -> pulumi.Output[str]:
-    """A persona role ARN from the personas section, or its deterministic ARN without it."""
-    personas = getattr(layer, "personas", None)
-    roles = getattr(personas, group, None) or {}
-    return pulumi.Output.from_input(roles.get(key, fallback))
-
-
 def build_serving(layer: TeamLayer, settings: TeamSettings, naming: Naming) -> dict[str, Any]:
     """Create the section's components (children of `layer`) and return its exports."""
     child = pulumi.ResourceOptions(parent=layer)
     env = layer.environment
     subnets = env.require_output("privateSubnetIds")
     groups = env.require_output("workloadSecurityGroupIds")
-    ml_engineer = _role(layer, "role_arns", "ml-engineer", naming.role_arn("ml-engineer"))
-    endpoint_role = _role(
-        layer, "execution_role_arns", "endpoint", naming.role_arn("endpoint", "exec")
-    )
-    pipeline_role = _role(
-        layer, "execution_role_arns", "pipeline", naming.role_arn("pipeline", "exec")
-    )
-    tracking = getattr(layer, "tracking", None)
-    tracking_uri = pulumi.Output.from_input(
-        tracking.tracking_uri
-        if tracking is not None
-        else naming.arn("sagemaker", f"mlflow-tracking-server/{naming.name('mlflow')}")
-    )
+    ml_engineer = layer.personas.role_arns["ml-engineer"]
+    endpoint_role = layer.personas.execution_role_arns["endpoint"]
+    pipeline_role = layer.personas.execution_role_arns["pipeline"]
+    tracking_uri = layer.tracking.tracking_uri
     registry_config = settings.registry
     inference = settings.inference
     pushers = [ml_engineer, *([registry_config.ci_role_arn] if registry_config.ci_role_arn else [])]

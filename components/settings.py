@@ -38,7 +38,7 @@ from components.config.personas import PersonasConfig
 from components.config.registry import RegistryConfig
 from components.config.retraining import RetrainingConfig, retraining_problems
 from components.config.team import TeamConfig
-from components.config.tracking import TrackingConfig
+from components.config.tracking import TrackingConfig, tracking_problems
 
 PROJECT = "mlops"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -328,6 +328,7 @@ def _check_team_against_environment(settings: TeamSettings) -> None:
     problems.extend(lab_problems(settings))
     problems.extend(inference_problems(settings))
     problems.extend(retraining_problems(settings))
+    problems.extend(tracking_problems(settings))
     if problems:
         raise _fail(settings.stack, problems)
 

@@ -1,7 +1,8 @@
 """Experiment tracking: one MLflow tracking server per team and environment.
 
 `sagemaker` (default): a managed SageMaker MLflow tracking server with its own least-privilege
-role, artifacts under `s3://<artifacts bucket>/mlflow`. `self-hosted`: the MLflow container of
+role, artifacts under `s3://<artifacts bucket>/mlflow`, stopped and started on a working-hours
+schedule (outside production by default). `self-hosted`: the MLflow container of
 `containers/mlflow/` on ECS Fargate in the private subnets, behind an internal HTTPS load
 balancer, with MLflow's basic-auth app, a PostgreSQL backend store on an encrypted RDS instance
 whose master credentials live in Secrets Manager, and proxied artifacts in the same bucket prefix.
@@ -20,10 +21,14 @@ import pulumi_aws as aws
 from components.config.tracking import TrackingConfig
 from components.documents.tracking import (
     MLFLOW_PREFIX,
+    WORKING_HOURS_ACTIONS,
     mlflow_task_policy,
     service_trust_policy,
     task_execution_policy,
     tracking_server_policy,
+    working_hours_input,
+    working_hours_schedule_policy,
+    working_hours_target_arn,
 )
 from components.naming import Naming
 from components.provider import stateful_options
@@ -139,6 +144,50 @@ class Tracking(pulumi.ComponentResource):
         # With the `sagemaker-mlflow` plugin, MLflow clients take the server ARN as tracking URI.
         self.tracking_uri = server.arn
         self.tracking_server_url = server.tracking_server_url
+        if config.working_hours_on(args.production):
+            self._working_hours(name, server)
+
+    def _working_hours(self, name: str, server: aws.sagemaker.MlflowTrackingServer) -> None:
+        """Two EventBridge Scheduler schedules stop and start the server (off-hours saving)."""
+        naming, hours = self._args.naming, self._args.config.working_hours
+        role = aws.iam.Role(
+            f"{name}-schedule-role",
+            name=naming.name("mlflow", "scheduler"),
+            description="EventBridge Scheduler: may only stop and start the MLflow tracking server",
+            assume_role_policy=json.dumps(
+                service_trust_policy("scheduler.amazonaws.com", naming.account_id)
+            ),
+            max_session_duration=3600,
+            opts=self._child,
+        )
+        permission = aws.iam.RolePolicy(
+            f"{name}-schedule-policy",
+            name="stop-start-mlflow-tracking-server",
+            role=role.name,
+            policy=server.arn.apply(lambda arn: json.dumps(working_hours_schedule_policy(arn))),
+            opts=self._child,
+        )
+        request = server.tracking_server_name.apply(
+            lambda server_name: json.dumps(working_hours_input(server_name))
+        )
+        for action, expression in (("stop", hours.stop), ("start", hours.start)):
+            aws.scheduler.Schedule(
+                f"{name}-{action}-schedule",
+                name=naming.name("mlflow", action),
+                description=(
+                    f"Working hours: {WORKING_HOURS_ACTIONS[action]} on the team's MLflow server"
+                ),
+                schedule_expression=expression,
+                schedule_expression_timezone=hours.timezone,
+                flexible_time_window={"mode": "OFF"},
+                target={
+                    "arn": working_hours_target_arn(action, naming.partition),
+                    "role_arn": role.arn,
+                    "input": request,
+                    "retry_policy": {"maximum_retry_attempts": 2},
+                },
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]),
+            )
 
     # -- self-hosted on ECS Fargate --
     def _self_hosted(self, name: str) -> None:

@@ -15,7 +15,6 @@ Offline additions, both documented in docs/policies.md:
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import json
 from collections.abc import Mapping, Sequence
@@ -196,28 +195,15 @@ def _fill_budget(plan: Plan, config: dict[str, Any]) -> dict[str, Any]:
     ):
         section["monthlyBudgetUsd"] = team["monthlyBudgetUsd"]
     if "estimatedMonthlyCostUsd" not in section and section.get("monthlyBudgetUsd"):
-        total = estimated_monthly_cost(plan)
-        if total is not None:
-            section["estimatedMonthlyCostUsd"] = total
+        section["estimatedMonthlyCostUsd"] = estimated_monthly_cost(plan)
     return {**config, BUDGET_POLICY: section}
 
 
-def estimated_monthly_cost(plan: Plan) -> float | None:
-    """`mlopsctl.cost.estimate(plan)` as a number (typical monthly USD); None when absent."""
-    try:
-        cost = importlib.import_module("mlopsctl.cost")
-    except ImportError:
-        return None
-    estimate = getattr(cost, "estimate", None)
-    if estimate is None:
-        return None
-    result = estimate(plan)
-    if isinstance(result, int | float):
-        return float(result)
-    for attribute in ("typical_monthly_usd", "monthly_usd", "total_monthly_usd"):
-        if hasattr(result, attribute):
-            return float(getattr(result, attribute))
-    return None
+def estimated_monthly_cost(plan: Plan) -> float:
+    """The typical monthly cost of the plan (USD), as `mlopsctl cost` computes it."""
+    from mlopsctl.cost import estimate
+
+    return estimate(plan).typical_monthly_usd
 
 
 def run_policies(

@@ -103,6 +103,40 @@ def tracking_server_policy(
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+# EventBridge Scheduler universal targets (Scheduler user guide, "Using universal targets",
+# read 2026-11): arn:<partition>:scheduler:::aws-sdk:<service>:<apiAction>.
+WORKING_HOURS_ACTIONS = {
+    "start": "StartMlflowTrackingServer",
+    "stop": "StopMlflowTrackingServer",
+}
+
+
+def working_hours_target_arn(action: str, partition: str = "aws") -> str:
+    """The universal target that calls SageMaker's Start/StopMlflowTrackingServer."""
+    api = WORKING_HOURS_ACTIONS[action]
+    return f"arn:{partition}:scheduler:::aws-sdk:sagemaker:{api[0].lower()}{api[1:]}"
+
+
+def working_hours_input(tracking_server_name: str) -> dict[str, str]:
+    """The request of both API calls: the one tracking server they act on."""
+    return {"TrackingServerName": tracking_server_name}
+
+
+def working_hours_schedule_policy(tracking_server_arn: str) -> dict[str, Any]:
+    """The working-hours schedules' role: stop and start one tracking server, nothing else."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "StopAndStartTrackingServer",
+                "Effect": "Allow",
+                "Action": sorted(f"sagemaker:{a}" for a in WORKING_HOURS_ACTIONS.values()),
+                "Resource": tracking_server_arn,
+            }
+        ],
+    }
+
+
 def mlflow_task_policy(*, bucket_arn: str, kms_key_arn: str) -> dict[str, Any]:
     """The self-hosted MLflow container's task role: proxied artifacts only."""
     return {

@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         "requests a month (--notebook-hours, --endpoint-requests); "
         "prices: mlopsctl/cost/prices.yaml"
     )
+    for note in result.assumptions.get("notes", []):
+        console.print(f"[yellow]assumed:[/] {note}")
     if result.unpriced:
         console.print(f"[yellow]not priced (no entry in the price table):[/] {result.unpriced}")
     return 0

@@ -9,11 +9,10 @@ Files go to the project's stack config dir; `--project-dir` or `MLOPS_PROJECT_DI
 from __future__ import annotations
 
 import argparse
-import importlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from components.config.base import TeamName
 from components.settings import ConfigError, declared_config, load_settings
 from mlopsctl.plan import Plan, plan_stack
 from mlopsctl.plan.engine import PROJECT_ROOT, stack_config
+from mlopsctl.policy_runner import Violation, run_plan_policies
 
 PROJECT = "mlops"
 DEFAULT_PERSONA = "data-scientist"
@@ -52,38 +52,7 @@ def _stack_file(project: Path, stack: str) -> Path:
 # -- checks: settings, plan, policies -----------------------------------------------------------
 
 
-def _policy_runner() -> Callable[[Plan], Any] | None:
-    """The policy pack's offline runner, if that part of the project exists yet."""
-    try:
-        module = importlib.import_module("mlopsctl.policy_runner")
-    except ModuleNotFoundError:
-        return None
-    for name in ("run_plan_policies", "run_policies", "run"):
-        function = getattr(module, name, None)
-        if callable(function):
-            return function
-    return None
-
-
-def _level(violation: Any) -> str:
-    for attribute in ("enforcement", "enforcement_level", "level"):
-        value = (
-            violation.get(attribute)
-            if isinstance(violation, dict)
-            else getattr(violation, attribute, None)
-        )
-        if value is not None:
-            return str(getattr(value, "name", value)).lower()
-    return "mandatory"
-
-
-def _violations(result: Any) -> list[Any]:
-    if isinstance(result, dict):
-        result = result.get("violations", [])
-    return list(getattr(result, "violations", result) or [])
-
-
-def check_stack(stack: str, project: Path, console: Console) -> tuple[Plan, list[Any]]:
+def check_stack(stack: str, project: Path, console: Console) -> tuple[Plan, list[Violation]]:
     """Validate, plan and judge a stack file; raises ConfigError on any failure."""
     sdir = stacks_dir(project)
     config = stack_config(stack, project)
@@ -91,17 +60,12 @@ def check_stack(stack: str, project: Path, console: Console) -> tuple[Plan, list
         load_settings(config, stack, sdir)
     with console.status(f"planning {stack} offline…"):
         plan = plan_stack(stack, project_dir=project)
-    runner = _policy_runner()
-    violations: list[Any] = []
-    if runner is None:
-        console.print("[yellow]policy pack runner not present: policies not checked[/]")
-    else:
-        with console.status(f"running the policy pack on {stack}…"):
-            violations = _violations(runner(plan))
-        mandatory = [v for v in violations if _level(v) == "mandatory"]
-        if mandatory:
-            listed = "\n".join(f"  - {v}" for v in mandatory)
-            raise ConfigError(f"stack '{stack}': mandatory policy violations:\n{listed}")
+    with console.status(f"running the policy pack on {stack}…"):
+        violations = run_plan_policies(plan)
+    mandatory = [v for v in violations if v.mandatory]
+    if mandatory:
+        listed = "\n".join(f"  - {v}" for v in mandatory)
+        raise ConfigError(f"stack '{stack}': mandatory policy violations:\n{listed}")
     return plan, violations
 
 

@@ -2,7 +2,8 @@
 
 Reads the plan generically, by type token and inputs, so it prices whatever components exist:
 - idle: what bills with nothing running: interface endpoints per AZ-hour, KMS keys, S3/ECR/EFS
-  baseline storage, always-on MLflow tracking servers, RDS, load balancers, Fargate services,
+  baseline storage, MLflow tracking servers (always on, or the working hours of their stop/start
+  schedules), RDS, load balancers, Fargate services,
   secrets, real-time endpoint instances at their initial count, notebook and space volumes;
 - typical: idle plus notebook hours per member, serverless endpoint traffic and scheduled
   retraining runs, with the assumptions of the price table (overridable).
@@ -12,6 +13,7 @@ Resources this model has no price for are listed in `unpriced`, never silently c
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +38,16 @@ FREE_TYPES = re.compile(
     r"listener)|rds/(subnetGroup|parameterGroup)|ecs/(cluster|taskDefinition)|sns/|"
     r"secretsmanager/secretVersion)"
 )
+
+# Weeks in a month (52.2 / 12), for weekly schedules.
+WEEKS_PER_MONTH = 4.35
+# The universal targets of a tracking server's working-hours schedules
+# (components/documents/tracking.py): billed per invocation, a few dozen a month, counted as free.
+WORKING_HOURS_TARGET = re.compile(
+    r"arn:aws[a-z-]*:scheduler:::aws-sdk:sagemaker:(start|stop)MlflowTrackingServer"
+)
+_DAILY_CRON = re.compile(r"cron\((\d{1,2}) (\d{1,2}) \? \* (\S+) \*\)")
+_WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,7 @@ class _Pricer:
         self.hours = table.hours_per_month
         self.lines: list[CostLine] = []
         self.unpriced: set[str] = set()
+        self.notes: list[str] = []
         self.members = len(plan.of_type("aws:sagemaker/userProfile:UserProfile"))
 
     def add(self, component: str, item: str, idle: float, extra: float = 0.0) -> None:
@@ -183,7 +196,10 @@ class _Pricer:
             if rate is None:
                 self.unpriced.add(f"{kind} ({size})")
                 rate = 0.0
-            self.add(component, f"MLflow tracking server {size}, always on", rate * self.hours)
+            hours, how = self._tracking_server_hours(
+                str(inputs.get("trackingServerName") or r.name)
+            )
+            self.add(component, f"MLflow tracking server {size}, {how}", rate * hours)
         elif kind == "aws:ecs/service:Service":
             self._fargate(component, r)
         elif kind == "aws:sagemaker/endpointConfiguration:EndpointConfiguration":
@@ -202,9 +218,36 @@ class _Pricer:
             rate = table.rate("sagemakerMlStorageGbMonth") or 0.0
             self.add(component, f"space volume {gb:g} GB", gb * rate)
         elif kind == "aws:scheduler/schedule:Schedule":
-            self._retraining(component, r)
+            if not WORKING_HOURS_TARGET.fullmatch(str((inputs.get("target") or {}).get("arn"))):
+                self._retraining(component, r)
         elif not FREE_TYPES.match(kind) and kind.startswith("aws:"):
             self.unpriced.add(kind)
+
+    def _tracking_server_hours(self, server_name: str) -> tuple[float, str]:
+        """Billed hours a month of a tracking server: always on, or its schedules' working hours."""
+        expressions: dict[str, str] = {}
+        for schedule in self.plan.of_type("aws:scheduler/schedule:Schedule"):
+            target = schedule.inputs.get("target") or {}
+            found = WORKING_HOURS_TARGET.fullmatch(str(target.get("arn")))
+            try:
+                request = json.loads(target.get("input") or "{}")
+            except (TypeError, json.JSONDecodeError):
+                request = {}
+            if found and request.get("TrackingServerName") == server_name:
+                expressions[found.group(1)] = str(schedule.inputs.get("scheduleExpression"))
+        if not expressions:
+            return self.hours, "always on"
+        start, stop = expressions.get("start", ""), expressions.get("stop", "")
+        weekly = working_hours_per_week(start, stop)
+        if weekly is None:
+            self.notes.append(
+                f"MLflow tracking server {server_name}: working-hours schedules start "
+                f"'{start or 'none'}' / stop '{stop or 'none'}' are not a weekday cron pair this "
+                "model reads; counted always on"
+            )
+            return self.hours, "always on (working-hours schedule not read)"
+        monthly = min(weekly * WEEKS_PER_MONTH, self.hours)
+        return monthly, f"working hours {weekly:g} h a week x {WEEKS_PER_MONTH:g} = {monthly:g} h"
 
     def _fargate(self, component: str, service: PlannedResource) -> None:
         arn = service.inputs.get("taskDefinition")
@@ -320,6 +363,47 @@ def runs_per_month(expression: str) -> float:
     return 0.0 if expression.startswith("at(") else 30.0
 
 
+def working_hours_per_week(start: str, stop: str) -> float | None:
+    """Hours a week between a start and a stop `cron(M H ? * DAYS *)` on the same days.
+
+    Only that shape is read (e.g. cron(0 7 ? * MON-FRI *) and cron(0 20 ? * MON-FRI *): 13 h x 5
+    days = 65 h); anything else (other days, rates, a stop before the start) gives None.
+    """
+    first, last = _DAILY_CRON.fullmatch(start.strip()), _DAILY_CRON.fullmatch(stop.strip())
+    if not first or not last or first.group(3).upper() != last.group(3).upper():
+        return None
+    days = _weekday_count(first.group(3).upper())
+    on = (
+        int(last.group(2)) * 60
+        + int(last.group(1))
+        - int(first.group(2)) * 60
+        - int(first.group(1))
+    )
+    if days is None or on <= 0:
+        return None
+    return days * on / 60
+
+
+def _weekday_count(field: str) -> int | None:
+    """Distinct days of a cron day-of-week field of names or 1-7 (SUN=1), lists and ranges."""
+    if field == "*":
+        return 7
+
+    def index(token: str) -> int | None:
+        if token in _WEEKDAYS:
+            return _WEEKDAYS.index(token)
+        return int(token) - 1 if token.isdigit() and 1 <= int(token) <= 7 else None
+
+    days: set[int] = set()
+    for item in field.split(","):
+        low, dash, high = item.partition("-")
+        first, last = index(low), index(high) if dash else index(low)
+        if first is None or last is None or last < first:
+            return None
+        days.update(range(first, last + 1))
+    return len(days)
+
+
 def _find_value(value: Any, key: str) -> Any:
     if isinstance(value, Mapping):
         if key in value:
@@ -360,6 +444,9 @@ def estimate(
             pricer.price("(stack)", resource)
     idle = sum(line.idle_monthly_usd for line in pricer.lines)
     typical = sum(line.typical_monthly_usd for line in pricer.lines)
+    assumptions_used = dict(table.assumptions)
+    if pricer.notes:
+        assumptions_used["notes"] = pricer.notes
     return CostEstimate(
         stack=plan.stack,
         region=table.region,
@@ -367,5 +454,5 @@ def estimate(
         typical_monthly_usd=typical,
         lines=pricer.lines,
         unpriced=sorted(pricer.unpriced),
-        assumptions=dict(table.assumptions),
+        assumptions=assumptions_used,
     )

@@ -1,9 +1,8 @@
-"""The tracking-server entrypoint validates its env and runs `mlflow server` with auth on.
+"""The tracking-server entrypoint validates its env and builds the `mlflow server` command.
 
-`mlflow server --app-name basic-auth` needs Flask-WTF, which the image installs
-(containers/mlflow/requirements.txt) but the dev virtualenv does not, so the command
-line and the generated auth config are checked through a stand-in `mlflow` executable
-that records exactly what the entrypoint executes.
+The exact command line and the generated auth config are checked through a stand-in `mlflow`
+executable that records what the entrypoint executes; `test_mlflow_server_live.py` runs the
+real server with basic auth on.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import yaml
 
 from mlopsctl.cost import load_prices
 from mlopsctl.plan import plan_stack
+from mlopsctl.policy_runner import run_plan_policies
 from mlopsctl.render.grouping import components
 from tests.onboarding.conftest import mlopsctl
 
@@ -16,12 +17,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def _mandatory_violations(plan) -> list:
-    from mlopsctl.commands.onboard import _level, _policy_runner, _violations
-
-    runner = _policy_runner()
-    if runner is None:
-        return []
-    return [v for v in _violations(runner(plan)) if _level(v) == "mandatory"]
+    return [v for v in run_plan_policies(plan) if v.mandatory]
 
 
 def test_onboard_writes_a_stack_that_validates_plans_and_passes_policies(project: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mlopsctl.cost import estimate, load_prices
-from mlopsctl.cost.model import runs_per_month
+from mlopsctl.cost.model import runs_per_month, working_hours_per_week
 from mlopsctl.plan import Plan, PlannedResource
 
 PRICES = """
@@ -144,6 +144,87 @@ def test_assumption_overrides_change_only_the_typical_part(prices, tmp_path: Pat
     assert changed.idle_monthly_usd == pytest.approx(base.idle_monthly_usd)
     # 10 more hours for alice (0.1) and bob (2.0)
     assert changed.typical_monthly_usd - base.typical_monthly_usd == pytest.approx(21.0)
+
+
+def _working_hours_schedule(action: str, expression: str, server: str = "mlflow-server"):
+    target = {
+        "arn": f"arn:aws:scheduler:::aws-sdk:sagemaker:{action}MlflowTrackingServer",
+        "input": f'{{"TrackingServerName": "{server}"}}',
+    }
+    return _resource(
+        "aws:scheduler/schedule:Schedule",
+        f"mlflow-{action}",
+        LAYER,
+        {"scheduleExpression": expression, "target": target},
+    )
+
+
+def _with_schedules(start: str, stop: str) -> Plan:
+    plan = synthetic_plan()
+    server = next(r for r in plan.resources if r.name == "mlflow")
+    server.inputs["trackingServerName"] = "mlflow-server"
+    retraining = _resource(
+        "aws:scheduler/schedule:Schedule",
+        "retraining",
+        LAYER,
+        {"scheduleExpression": "rate(1 day)", "target": {"arn": "arn:aws:sagemaker:pipeline/p"}},
+    )
+    schedules = [
+        _working_hours_schedule("start", start),
+        _working_hours_schedule("stop", stop),
+        retraining,
+    ]
+    return Plan("s", "p", plan.config, [*plan.resources, *schedules], {})
+
+
+def test_working_hours_schedules_bill_the_server_only_while_started(prices) -> None:
+    result = estimate(
+        _with_schedules("cron(30 8 ? * MON-FRI *)", "cron(0 18 ? * MON-FRI *)"), prices
+    )
+    # By hand: 08:30-18:00 is 9.5 h x 5 days = 47.5 h a week x 4.35 = 206.625 h a month,
+    #   MLflow Small 0.5 x 206.625 = 103.3125 (instead of 0.5 x 700 = 350 always on).
+    #   layer idle: KMS 1.00 + S3 2.00 + 103.3125 = 106.3125
+    # The two stop/start schedules cost nothing here; the retraining schedule still prices its
+    #   runs: rate(1 day) = 30 runs x 1 h x ml.small 0.1 = 3.00 (typical only).
+    components = result.by_component()
+    assert components["t"] == pytest.approx((106.3125, 109.3125))
+    assert result.idle_monthly_usd == pytest.approx(28.0 + 106.3125 + 2.0 + 140.0)
+    [line] = [line for line in result.lines if line.item.startswith("MLflow")]
+    assert (
+        line.item == "MLflow tracking server Small, working hours 47.5 h a week x 4.35 = 206.625 h"
+    )
+    assert "notes" not in result.assumptions
+
+
+def test_unread_working_hours_count_always_on_and_say_so(prices) -> None:
+    result = estimate(
+        _with_schedules("cron(0 7 ? * MON-FRI *)", "cron(0 20 ? * MON-SAT *)"), prices
+    )
+    [line] = [line for line in result.lines if line.item.startswith("MLflow")]
+    assert line.idle_monthly_usd == pytest.approx(350.0)  # 0.5 x 700, as without schedules
+    assert "always on" in line.item
+    [note] = result.assumptions["notes"]
+    assert "mlflow-server" in note and "cron(0 20 ? * MON-SAT *)" in note
+    assert "counted always on" in note
+
+
+@pytest.mark.parametrize(
+    ("start", "stop", "hours"),
+    [
+        ("cron(0 7 ? * MON-FRI *)", "cron(0 20 ? * MON-FRI *)", 65.0),  # 13 h x 5
+        ("cron(30 8 ? * MON-FRI *)", "cron(0 18 ? * MON-FRI *)", 47.5),  # 9.5 h x 5
+        ("cron(0 9 ? * MON,WED,FRI *)", "cron(0 17 ? * MON,WED,FRI *)", 24.0),  # 8 h x 3
+        ("cron(0 6 ? * 2-6 *)", "cron(0 22 ? * 2-6 *)", 80.0),  # 16 h x 5 (SUN=1)
+        ("cron(0 0 ? * * *)", "cron(0 12 ? * * *)", 84.0),  # 12 h x 7
+        ("cron(0 20 ? * MON-FRI *)", "cron(0 7 ? * MON-FRI *)", None),  # stop before start
+        ("cron(0 7 ? * MON-FRI *)", "cron(0 20 ? * MON-SAT *)", None),  # different days
+        ("rate(12 hours)", "cron(0 20 ? * MON-FRI *)", None),
+        ("cron(0 7 1 * ? *)", "cron(0 20 1 * ? *)", None),  # day of month
+        ("cron(0 7 ? * FRI-MON *)", "cron(0 20 ? * FRI-MON *)", None),  # wrapping range
+    ],
+)
+def test_working_hours_per_week(start: str, stop: str, hours: float | None) -> None:
+    assert working_hours_per_week(start, stop) == hours
 
 
 @pytest.mark.parametrize(

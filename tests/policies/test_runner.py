@@ -4,7 +4,6 @@ CLI does (levels, defaults), the cost estimate filled in for the budget rule."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
@@ -101,11 +100,11 @@ def test_budget_takes_the_estimate_of_mlopsctl_cost(plan) -> None:
     assert f"{expected:,.2f}" in budget[0].message
 
 
-def test_budget_is_skipped_without_a_cost_module(plan, monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "mlopsctl.cost", None)  # import raises ImportError
+def test_budget_estimate_is_the_cost_model_typical_figure(plan) -> None:
+    from mlopsctl.cost import estimate
+
     planned = plan("fraud-dev")
-    assert estimated_monthly_cost(planned) is None
-    assert violations(planned, {"cost-monthly-budget": {"monthlyBudgetUsd": 1}}) == []
+    assert estimated_monthly_cost(planned) == estimate(planned).typical_monthly_usd > 0
 
 
 def test_default_config_follows_the_stack_environment(plan) -> None:

@@ -8,6 +8,9 @@ from components.documents.tracking import (
     service_trust_policy,
     task_execution_policy,
     tracking_server_policy,
+    working_hours_input,
+    working_hours_schedule_policy,
+    working_hours_target_arn,
 )
 
 BUCKET = "arn:aws:s3:::mlops-fraud-dev-artifacts-210987654321"
@@ -55,3 +58,29 @@ def test_dvc_commands_set_every_remote_option():
     assert commands[0] == "dvc remote add --default --force storage s3://b/dvc"
     assert f"dvc remote modify storage sse_kms_key_id {KEY}" in commands
     assert "dvc remote modify storage sse aws:kms" in commands
+
+
+def test_working_hours_documents_name_one_server_and_two_actions():
+    server = (
+        "arn:aws:sagemaker:eu-west-1:210987654321:mlflow-tracking-server/mlops-fraud-dev-mlflow"
+    )
+    assert working_hours_schedule_policy(server)["Statement"] == [
+        {
+            "Sid": "StopAndStartTrackingServer",
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:StartMlflowTrackingServer",
+                "sagemaker:StopMlflowTrackingServer",
+            ],
+            "Resource": server,
+        }
+    ]
+    assert working_hours_target_arn("stop") == (
+        "arn:aws:scheduler:::aws-sdk:sagemaker:stopMlflowTrackingServer"
+    )
+    assert working_hours_target_arn("start", "aws-cn") == (
+        "arn:aws-cn:scheduler:::aws-sdk:sagemaker:startMlflowTrackingServer"
+    )
+    assert working_hours_input("mlops-fraud-dev-mlflow") == {
+        "TrackingServerName": "mlops-fraud-dev-mlflow"
+    }

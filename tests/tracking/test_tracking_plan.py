@@ -12,8 +12,14 @@ from mlopsctl.plan.engine import PlanError
 from tests.conftest import policy_document
 
 SERVER = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+SCHEDULER_TARGET = "arn:aws:scheduler:::aws-sdk:sagemaker:{}MlflowTrackingServer"
 CERT = "arn:aws:acm:eu-west-1:210987654321:certificate/0e6d2f6a-1111-2222-3333-444455556666"
 SELF_HOSTED = {"mlops:tracking": {"kind": "self-hosted", "selfHosted": {"certificateArn": CERT}}}
+# fraud-dev's working-hours block, with enabled left unset: ignored for self-hosted.
+SELF_HOSTED_NO_HOURS = {
+    "mlops:tracking": {**SELF_HOSTED["mlops:tracking"], "workingHours": {"enabled": None}}
+}
 
 
 def actions(statement: dict) -> list[str]:
@@ -77,6 +83,73 @@ def test_registration_permissions_follow_the_switch(plan_with):
         planned.one("aws:iam/rolePolicy:RolePolicy", "tracking-server-policy").inputs["policy"]
     )
     assert not any(a.startswith("sagemaker:") for s in policy["Statement"] for a in actions(s))
+
+
+def working_hours_schedules(planned) -> dict[str, dict]:
+    """The tracking component's schedules by action (stop/start)."""
+    return {
+        r.name.removeprefix("tracking-").removesuffix("-schedule"): r.inputs
+        for r in planned.of_type(SCHEDULE)
+        if r.parent.endswith("mlops:tracking:Tracking::tracking")
+    }
+
+
+def test_dev_server_stops_and_starts_on_working_hours_with_a_least_privilege_role(plan):
+    planned = plan("fraud-dev")
+    server = planned.one(SERVER)
+    name = server.inputs["trackingServerName"]
+    role = planned.one("aws:iam/role:Role", "tracking-schedule-role")
+    schedules = working_hours_schedules(planned)
+    assert set(schedules) == {"stop", "start"}
+    expressions = {"start": "cron(0 7 ? * MON-FRI *)", "stop": "cron(0 20 ? * MON-FRI *)"}
+    for action, schedule in schedules.items():
+        assert schedule["name"] == f"mlops-fraud-dev-mlflow-{action}"
+        assert schedule["scheduleExpression"] == expressions[action]
+        assert schedule["scheduleExpressionTimezone"] == "Europe/Dublin"
+        assert schedule["flexibleTimeWindow"] == {"mode": "OFF"}
+        target = schedule["target"]
+        assert target["arn"] == SCHEDULER_TARGET.format(action)
+        assert json.loads(target["input"]) == {"TrackingServerName": name}
+        assert target["roleArn"] == role.outputs["arn"]
+
+    [trust] = policy_document(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert trust["Action"] == "sts:AssumeRole"
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "210987654321"}}
+    policy = policy_document(
+        planned.one("aws:iam/rolePolicy:RolePolicy", "tracking-schedule-policy").inputs["policy"]
+    )
+    assert [(s["Effect"], actions(s), resources(s)) for s in policy["Statement"]] == [
+        (
+            "Allow",
+            ["sagemaker:StartMlflowTrackingServer", "sagemaker:StopMlflowTrackingServer"],
+            [server.outputs["arn"]],
+        )
+    ]
+    # The role is attached to nothing else.
+    users = {r.name for r in planned.resources if role.outputs["arn"] in json.dumps(r.inputs)}
+    assert users == {"tracking-stop-schedule", "tracking-start-schedule"}
+
+
+def test_working_hours_default_follows_production(plan, plan_with):
+    assert working_hours_schedules(plan("fraud-prod")) == {}
+    assert not any(r.name == "tracking-schedule-role" for r in plan("fraud-prod").resources)
+    # Without the block, dev still gets them (UTC, the default hours); prod can opt in.
+    dev = plan_with("fraud-dev", {"mlops:tracking": {"workingHours": None}})
+    defaults = working_hours_schedules(dev)
+    assert {a: s["scheduleExpressionTimezone"] for a, s in defaults.items()} == {
+        "stop": "UTC",
+        "start": "UTC",
+    }
+    opted_in = plan_with("fraud-prod", {"mlops:tracking": {"workingHours": {"enabled": True}}})
+    assert set(working_hours_schedules(opted_in)) == {"stop", "start"}
+    opted_out = plan_with("fraud-dev", {"mlops:tracking": {"workingHours": {"enabled": False}}})
+    assert working_hours_schedules(opted_out) == {}
+
+
+def test_self_hosted_has_no_working_hours_schedules(plan_with):
+    planned = plan_with("fraud-dev", {**SELF_HOSTED_NO_HOURS})
+    assert working_hours_schedules(planned) == {}
 
 
 def test_dvc_remote_export_is_the_versioned_kms_bucket(plan):
@@ -179,6 +252,46 @@ def test_self_hosted_builds_the_mlflow_container_or_uses_the_given_image(plan_wi
         ({"kind": "self-hosted"}, "mlops:tracking", "selfHosted.certificateArn"),
         ({"selfHosted": {"image": "mlflow:latest"}}, "mlops:tracking.selfHosted.image", "latest"),
         ({"colour": "blue"}, "mlops:tracking.colour", "unknown key"),
+        (
+            {"workingHours": {"start": "cron(0 7 * * MON-FRI *)"}},
+            "mlops:tracking.workingHours.start = 'cron(0 7 * * MON-FRI *)'",
+            "exactly one of day-of-month and day-of-week must be '?'",
+        ),
+        (
+            {"workingHours": {"stop": "cron(0 20 ? * MON-FRI)"}},
+            "mlops:tracking.workingHours.stop = 'cron(0 20 ? * MON-FRI)'",
+            "6 fields",
+        ),
+        (
+            {"workingHours": {"stop": "cron(0 24 ? * MON-FRI *)"}},
+            "mlops:tracking.workingHours.stop",
+            "hours field '24'",
+        ),
+        (
+            {"workingHours": {"start": "rate(1 hours)"}},
+            "mlops:tracking.workingHours.start = 'rate(1 hours)'",
+            "singular unit",
+        ),
+        (
+            {"workingHours": {"start": "at(2026-12-01T07:00:00)"}},
+            "mlops:tracking.workingHours.start",
+            "not a cron(...) or rate(...)",
+        ),
+        (
+            {"workingHours": {"timezone": "Europe/Atlantis"}},
+            "mlops:tracking.workingHours.timezone = 'Europe/Atlantis'",
+            "IANA time zone",
+        ),
+        (
+            {"workingHours": {"enable": True}},
+            "mlops:tracking.workingHours.enable",
+            "did you mean 'enabled'",
+        ),
+        (
+            {**SELF_HOSTED["mlops:tracking"], "workingHours": {"enabled": True}},
+            "mlops:tracking.workingHours.enabled = true",
+            "kind 'self-hosted'",
+        ),
     ],
 )
 def test_bad_tracking_config_is_refused_before_any_resource(plan_with, change, key, value):
@@ -189,3 +302,4 @@ def test_bad_tracking_config_is_refused_before_any_resource(plan_with, change, k
     message = str(error.value.__cause__)
     assert key in message and value in message
     assert "allowed" in message or "missing" in message
+    assert message.count("\n  - ") == 1, message  # one problem, one line

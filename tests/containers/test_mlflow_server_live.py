@@ -1,0 +1,70 @@
+"""The self-hosted tracking server's entrypoint, run for real: MLflow's basic auth is on.
+
+The real `mlflow server --app-name basic-auth` (Flask-WTF is in the dev requirements for this)
+is started by the image's entrypoint on a free loopback port, with a SQLite backend and a local
+artifacts destination standing in for RDS and S3.
+"""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.containers.container_test_utils import (
+    CONTAINERS_DIR,
+    base_env,
+    free_port,
+    http_get,
+    stop_process,
+    wait_for_http,
+)
+
+ENTRYPOINT = CONTAINERS_DIR / "mlflow" / "entrypoint.sh"
+ADMIN_PASSWORD = "a-long-admin-password-for-tests"
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    port = free_port()
+    log_path = tmp_path / "server.log"
+    env = base_env(
+        MLFLOW_BACKEND_STORE_URI=f"sqlite:///{tmp_path / 'mlflow.db'}",
+        MLFLOW_ARTIFACTS_DESTINATION=(tmp_path / "artifacts").as_uri(),
+        MLFLOW_AUTH_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        MLFLOW_FLASK_SERVER_SECRET_KEY="a-static-secret-for-tests",
+        MLFLOW_HOST="127.0.0.1",
+        MLFLOW_PORT=str(port),
+        MLFLOW_WORKERS="1",
+        HOME=str(tmp_path),
+    )
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            ["bash", str(ENTRYPOINT)],
+            env=env,
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/health", process, log_path, timeout=90)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_process(process)
+
+
+@pytest.mark.e2e
+def test_tracking_api_requires_credentials(server):
+    api = f"{server}/api/2.0/mlflow/experiments/search?max_results=1"
+    assert http_get(api)[0] == 401
+    assert http_get(api, headers=basic("admin", "wrong-password"))[0] == 401
+    status, body = http_get(api, headers=basic("admin", ADMIN_PASSWORD))
+    assert status == 200, body
