@@ -48,6 +48,10 @@ REGION_KEY = "aws:region"
 RESERVED_TEAM_NAMES = frozenset({"platform", "env"})
 
 
+# libyaml's safe loader when PyYAML was built with it (the wheels are): 10x faster to parse.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class ConfigError(Exception):
     """A stack config that cannot be planned; the message lists every problem, one per line."""
 
@@ -113,7 +117,7 @@ LAYER_OBJECT_KEYS: dict[str, tuple[str, ...]] = {
 @cache
 def declared_config() -> dict[str, dict[str, Any]]:
     """The `config:` block of Pulumi.yaml: key -> declaration (type, default, description)."""
-    project = yaml.safe_load((PROJECT_ROOT / "Pulumi.yaml").read_text())
+    project = yaml.load((PROJECT_ROOT / "Pulumi.yaml").read_text(), Loader=YAML_LOADER)
     declared: dict[str, dict[str, Any]] = {}
     for key, declaration in (project.get("config") or {}).items():
         full = key if ":" in key else f"{PROJECT}:{key}"
@@ -129,7 +133,7 @@ def read_stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> dict[str, Any]
         raise ConfigError(
             f"stack '{stack}': no stack file {path.name} in {stacks_dir} (known: {known})"
         )
-    document = yaml.safe_load(path.read_text()) or {}
+    document = yaml.load(path.read_text(), Loader=YAML_LOADER) or {}
     return dict(document.get("config") or {})
 
 
@@ -273,17 +277,12 @@ def _environment_of(
     if not isinstance(env_stack, str):
         return {}  # the model reports the missing/invalid key
     key = f"{PROJECT}:team.environmentStack"
-    environment_stacks = [
-        s
-        for s in available_stacks(stacks_dir)
-        if (read_stack_file(s, stacks_dir).get(f"{PROJECT}:layer") == "environment")
-    ]
     if not (stacks_dir / f"Pulumi.{env_stack}.yaml").is_file():
         raise _fail(
             stack,
             [
                 f"{key} = '{env_stack}': no such stack file; "
-                f"allowed: {', '.join(environment_stacks) or 'none'}"
+                f"allowed: {_environment_stacks(stacks_dir)}"
             ],
         )
     env_config = read_stack_file(env_stack, stacks_dir)
@@ -292,7 +291,7 @@ def _environment_of(
             stack,
             [
                 f"{key} = '{env_stack}': is not an environment-layer stack; "
-                f"allowed: {', '.join(environment_stacks) or 'none'}"
+                f"allowed: {_environment_stacks(stacks_dir)}"
             ],
         )
     plain = {k: v for k, v in env_config.items() if not (isinstance(v, dict) and "secure" in v)}
@@ -302,6 +301,16 @@ def _environment_of(
         raise _fail(
             stack, [f"{key} = '{env_stack}': that stack's config is invalid: {error}"]
         ) from None
+
+
+def _environment_stacks(stacks_dir: Path) -> str:
+    """The environment-layer stacks, for error messages."""
+    names = [
+        s
+        for s in available_stacks(stacks_dir)
+        if read_stack_file(s, stacks_dir).get(f"{PROJECT}:layer") == "environment"
+    ]
+    return ", ".join(names) or "none"
 
 
 def _check_team_against_environment(settings: TeamSettings) -> None:

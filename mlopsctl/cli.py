@@ -144,5 +144,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def run() -> None:
+    """Console-script entry point: exit without tearing the interpreter down.
+
+    A plan loads the large pulumi-aws modules; finalizing them takes longer than many plans
+    (about 0.7 s on a 2-core machine), so the process ends with `os._exit` once output is flushed.
+    """
+    import os
+
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

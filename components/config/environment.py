@@ -31,7 +31,12 @@ INTERFACE_ENDPOINT_SERVICES: dict[str, str] = {
     "ecr-dkr": "com.amazonaws.{region}.ecr.dkr",
     "logs": "com.amazonaws.{region}.logs",
     "kms": "com.amazonaws.{region}.kms",
+    # Only the self-hosted MLflow kind needs it (ECS injects the database secret): opt-in.
+    "secretsmanager": "com.amazonaws.{region}.secretsmanager",
 }
+DEFAULT_INTERFACE_ENDPOINTS: tuple[str, ...] = tuple(
+    name for name in INTERFACE_ENDPOINT_SERVICES if name != "secretsmanager"
+)
 
 
 def _private_cidr(value: str) -> str:
@@ -69,7 +74,7 @@ class NetworkConfig(StrictModel):
     cidr: PrivateCidr = "10.20.0.0/16"
     availability_zones: list[AvailabilityZone] = Field(default_factory=list)
     interface_endpoints: list[Literal[tuple(INTERFACE_ENDPOINT_SERVICES)]] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: list(INTERFACE_ENDPOINT_SERVICES)
+        default_factory=lambda: list(DEFAULT_INTERFACE_ENDPOINTS)
     )
     # Adopt mode only.
     vpc_id: _aws_id("vpc") | None = None

@@ -26,6 +26,7 @@ from mlopsctl.plan.model import Plan
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER_SECRET = "offline-plan-placeholder-secret"
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 class PlanError(Exception):
@@ -41,7 +42,7 @@ class PlanError(Exception):
 
 
 def project_name(project_dir: Path = PROJECT_ROOT) -> str:
-    return yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
+    return yaml.load((project_dir / "Pulumi.yaml").read_text(), Loader=YAML_LOADER)["name"]
 
 
 def stack_config(stack: str, project_dir: Path = PROJECT_ROOT) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def stack_config(stack: str, project_dir: Path = PROJECT_ROOT) -> dict[str, Any]
     Values become what the runtime sees: strings, objects JSON-encoded. Secure values cannot be
     decrypted offline and are replaced by a placeholder.
     """
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    project = yaml.load((project_dir / "Pulumi.yaml").read_text(), Loader=YAML_LOADER)
     name = project["name"]
     stacks_dir = project_dir / project.get("stackConfigDir", ".")
     path = stacks_dir / f"Pulumi.{stack}.yaml"
@@ -63,7 +64,7 @@ def stack_config(stack: str, project_dir: Path = PROJECT_ROOT) -> dict[str, Any]
     for key, declaration in (project.get("config") or {}).items():
         if isinstance(declaration, dict) and "default" in declaration:
             merged[key if ":" in key else f"{name}:{key}"] = declaration["default"]
-    merged.update((yaml.safe_load(path.read_text()) or {}).get("config") or {})
+    merged.update((yaml.load(path.read_text(), Loader=YAML_LOADER) or {}).get("config") or {})
     return merged
 
 
@@ -199,8 +200,10 @@ def _run_in_fresh_context(
             task.cancel()  # a failed program leaves RPCs pending: drop them with this plan
         raise PlanError(str(error), registered) from error
     finally:
-        # The SDK's executor threads hold references to this loop; closing it here makes their
-        # garbage collection fail noisily. It is dropped with the thread instead.
+        # Stop the executor threads the SDK ran its RPCs on, or every plan leaves them for the
+        # interpreter to join at exit. The loop itself is not closed: the SDK's threads keep
+        # references to it and closing makes their garbage collection fail noisily.
+        loop.run_until_complete(loop.shutdown_default_executor())
         asyncio.set_event_loop(None)
     return Plan(
         stack=stack,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.config.environment import INTERFACE_ENDPOINT_SERVICES
+from components.config.environment import DEFAULT_INTERFACE_ENDPOINTS, INTERFACE_ENDPOINT_SERVICES
 from components.network import subnet_cidrs
 
 
@@ -24,7 +24,10 @@ def test_s3_gateway_and_every_interface_endpoint(plan):
     endpoints = result.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
     by_service = {e.inputs["serviceName"]: e.inputs for e in endpoints}
     assert by_service["com.amazonaws.eu-west-1.s3"]["vpcEndpointType"] == "Gateway"
-    expected = {s.format(region="eu-west-1") for s in INTERFACE_ENDPOINT_SERVICES.values()}
+    expected = {
+        INTERFACE_ENDPOINT_SERVICES[name].format(region="eu-west-1")
+        for name in DEFAULT_INTERFACE_ENDPOINTS
+    }
     assert expected <= set(by_service)
     assert "com.amazonaws.eu-west-1.sagemaker.experiments" in expected  # MLflow
     for service in expected:
@@ -81,3 +84,17 @@ def test_adopt_mode_creates_no_network_and_exports_the_given_ids(plan_with):
 
 def test_subnet_cidrs_are_disjoint_quarters_of_the_vpc():
     assert subnet_cidrs("10.20.0.0/16", 3) == ["10.20.0.0/18", "10.20.64.0/18", "10.20.128.0/18"]
+
+
+def test_secrets_manager_endpoint_is_opt_in(plan, plan_with):
+    service = "com.amazonaws.eu-west-1.secretsmanager"
+    planned = {
+        e.inputs["serviceName"] for e in plan("dev").of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    }
+    assert service not in planned
+    endpoints = [*DEFAULT_INTERFACE_ENDPOINTS, "secretsmanager"]
+    result = plan_with("dev", {"mlops:network": {"interfaceEndpoints": endpoints}})
+    with_secrets = {
+        e.inputs["serviceName"] for e in result.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    }
+    assert service in with_secrets
