@@ -307,6 +307,15 @@ def _mlflow_statements(a: TeamAccess) -> list[dict[str, Any]]:
     ]
 
 
+def _start_mlflow_statement(a: TeamAccess) -> dict[str, Any]:
+    """People may start their team's tracking server outside its working-hours schedule."""
+    return _statement(
+        "StartTeamMlflowOutsideWorkingHours",
+        ["sagemaker:StartMlflowTrackingServer"],
+        a.mlflow_tracking_server_arn,
+    )
+
+
 def _ecr_pull_statements(a: TeamAccess) -> list[dict[str, Any]]:
     return [
         # GetAuthorizationToken supports no resource-level permission (ECR authorization
@@ -445,6 +454,7 @@ def data_scientist_policy(a: TeamAccess) -> dict[str, Any]:
         *_bucket_statements(a, "Team", ["raw", "curated"], ["dvc", "artifacts"]),
         _kms_statement(a),
         *_mlflow_statements(a),
+        _start_mlflow_statement(a),
         *_ecr_pull_statements(a),
         *_lab_statements(a),
         _pass_role(a, "PassOwnExecutionRole", ["data-scientist"]),
@@ -470,6 +480,7 @@ def ml_engineer_policy(a: TeamAccess) -> dict[str, Any]:
         *_bucket_statements(a, "Team", ["raw", "curated", "capture"], ["dvc", "artifacts"]),
         _kms_statement(a),
         *_mlflow_statements(a),
+        _start_mlflow_statement(a),
         *_ecr_pull_statements(a),
         *_lab_statements(a),
         _statement("PushTeamImages", ECR_PUSH, a.ecr_repositories),
