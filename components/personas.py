@@ -18,13 +18,14 @@ import pulumi_aws as aws
 from components.config.personas import PERSONAS
 from components.documents.iam import (
     PERSONA_POLICIES,
+    SAGEMAKER_SERVICE,
     TeamAccess,
     endpoint_execution_policy,
     human_trust_policy,
     persona_execution_policy,
     pipeline_execution_policy,
-    service_trust_policy,
 )
+from components.documents.trust import service_trust_policy
 from components.naming import Naming
 
 EXECUTION_ROLES: tuple[str, ...] = (*PERSONAS, "endpoint", "pipeline")
@@ -115,7 +116,9 @@ class Personas(pulumi.ComponentResource):
                 f"{key}-exec",
                 name=_role_name(n, key, "exec"),
                 description=f"SageMaker execution role ({key}) of team {n.team} in {n.environment}",
-                assume_role_policy=json.dumps(service_trust_policy(n.account_id)),
+                assume_role_policy=json.dumps(
+                    service_trust_policy(SAGEMAKER_SERVICE, n.account_id)
+                ),
                 tags={"persona": key, "role-kind": "sagemaker-execution"},
                 opts=child,
             )

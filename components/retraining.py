@@ -22,9 +22,9 @@ from components.config.retraining import RetrainingConfig, model_monitor_image
 from components.documents.kubernetes import container_security_context, pod_security_context
 from components.documents.retraining import (
     pipeline_definition,
-    scheduler_trust_policy,
     start_pipeline_policy,
 )
+from components.documents.trust import service_trust_policy
 from components.naming import Naming
 
 # The pipeline image's non-root user (containers/pipeline/Dockerfile).
@@ -142,7 +142,9 @@ class Retraining(pulumi.ComponentResource):
             "retraining-scheduler-role",
             name=naming.name("retraining", "scheduler"),
             description="EventBridge Scheduler: may only start the team's retraining pipeline",
-            assume_role_policy=json.dumps(scheduler_trust_policy(naming.account_id)),
+            assume_role_policy=json.dumps(
+                service_trust_policy("scheduler.amazonaws.com", naming.account_id)
+            ),
             max_session_duration=3600,
             opts=child,
         )

@@ -20,12 +20,12 @@ from components.config.tracking import TrackingConfig
 from components.documents.tracking import (
     MLFLOW_PREFIX,
     WORKING_HOURS_ACTIONS,
-    service_trust_policy,
     tracking_server_policy,
     working_hours_input,
     working_hours_schedule_policy,
     working_hours_target_arn,
 )
+from components.documents.trust import service_trust_policy
 from components.naming import Naming
 from components.provider import stateful_options
 from components.tracking_self_hosted import SelfHostedMlflow

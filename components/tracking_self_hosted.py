@@ -18,9 +18,9 @@ import pulumi_aws as aws
 
 from components.documents.tracking import (
     mlflow_task_policy,
-    service_trust_policy,
     task_execution_policy,
 )
+from components.documents.trust import service_trust_policy
 from components.provider import stateful_options
 
 if TYPE_CHECKING:

@@ -257,19 +257,6 @@ def human_trust_policy(
     return document(*statements)
 
 
-def service_trust_policy(account_id: str, service: str = SAGEMAKER_SERVICE) -> dict[str, Any]:
-    """SageMaker acts with this role for this account only (confused-deputy guard)."""
-    return document(
-        {
-            "Sid": "SageMakerOfThisAccount",
-            "Effect": "Allow",
-            "Principal": {"Service": service},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-        }
-    )
-
-
 # -- building blocks ------------------------------------------------------------------------
 
 

@@ -81,21 +81,6 @@ def pipeline_definition(
     }
 
 
-def scheduler_trust_policy(account_id: str) -> dict[str, Any]:
-    """EventBridge Scheduler may assume the role, for schedules of this account only."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "scheduler.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ],
-    }
-
-
 def start_pipeline_policy(pipeline_arn: str) -> dict[str, Any]:
     """The scheduler's only permission: start this one pipeline."""
     return {

@@ -10,21 +10,6 @@ DVC_PREFIX = "dvc"
 DVC_REMOTE_NAME = "storage"
 
 
-def service_trust_policy(service: str, account_id: str) -> dict[str, Any]:
-    """Only `service` acting for this account may assume the role (confused-deputy guard)."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": service},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ],
-    }
-
-
 def artifact_store_statements(
     bucket_arn: str, prefix: str, kms_key_arn: str
 ) -> list[dict[str, Any]]:

@@ -8,9 +8,9 @@ from components.documents.registry import (
 )
 from components.documents.retraining import (
     pipeline_definition,
-    scheduler_trust_policy,
     start_pipeline_policy,
 )
+from components.documents.trust import service_trust_policy
 
 ENGINEER = "arn:aws:iam::123456789012:role/mlops-fraud-dev-ml-engineer"
 CI = "arn:aws:iam::123456789012:role/ci"
@@ -93,6 +93,6 @@ def test_scheduler_may_only_start_its_pipeline():
         "Action": "sagemaker:StartPipelineExecution",
         "Resource": arn,
     }
-    (trust,) = scheduler_trust_policy("123456789012")["Statement"]
+    (trust,) = service_trust_policy("scheduler.amazonaws.com", "123456789012")["Statement"]
     assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
     assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}

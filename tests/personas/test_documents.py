@@ -7,7 +7,8 @@ import warnings
 
 import pytest
 
-from components.documents.iam import human_trust_policy, service_trust_policy
+from components.documents.iam import SAGEMAKER_SERVICE, human_trust_policy
+from components.documents.trust import service_trust_policy
 from tests.conftest import SHIPPED_STACKS, policy_document
 from tests.personas.iam_eval import evaluate
 
@@ -138,7 +139,7 @@ def test_execution_roles_trust_only_sagemaker_of_the_account(plan):
             and role.name.split("-exec")[0] in p.exports["executionRoleArns"]
         ):
             assert policy_document(role.inputs["assumeRolePolicy"]) == service_trust_policy(
-                "210987654321"
+                SAGEMAKER_SERVICE, "210987654321"
             )
 
 

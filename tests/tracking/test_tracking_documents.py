@@ -5,13 +5,13 @@ from __future__ import annotations
 from components.documents.tracking import (
     dvc_remote,
     dvc_remote_commands,
-    service_trust_policy,
     task_execution_policy,
     tracking_server_policy,
     working_hours_input,
     working_hours_schedule_policy,
     working_hours_target_arn,
 )
+from components.documents.trust import service_trust_policy
 
 BUCKET = "arn:aws:s3:::mlops-fraud-dev-artifacts-210987654321"
 KEY = "arn:aws:kms:eu-west-1:210987654321:key/0e6d2f6a-1111-2222-3333-444455556666"
