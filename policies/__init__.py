@@ -1,6 +1,9 @@
 """The CrossGuard policy pack enforcing the platform's data rules.
 
-Rule modules judge planned resources by type token and camelCase properties only; they never
-import `components/`. `policies/__main__.py` builds the `PolicyPack` for `pulumi preview
---policy-pack policies`; `mlopsctl.policy_runner` calls the same policy objects offline.
+One rule family per module of `policies/rules/`, registered in `policies.registry`. Rules name
+the resources they judge through the typed selectors of `policies.resource_types` (the only
+place type tokens are written) and judge type tokens and camelCase properties only: nothing
+here imports `components/`, `settings/` or `mlopsctl`. `policies/__main__.py` builds the
+`PolicyPack` for `pulumi preview --policy-pack policies`; `mlopsctl.policy_runner` calls the
+same policy objects offline, and `mlopsctl.policy_reference` generates docs/policies.md from them.
 """

@@ -1,4 +1,19 @@
-"""Cost rules: instance types from the environment's allow-list, GPU count, monthly budget."""
+"""Cost: instance types from the environment's allow-list, GPU count, monthly budget.
+
+None of the common rule sets covers these; all three are this pack's own.
+
+- **GPU count**: instance families `ml.p*`, `ml.g*`, `ml.trn*`, `ml.inf*`, `ml.dl*` (Amazon
+  SageMaker pricing, instance families, read 2026-11); notebooks, spaces and apps count 1 each,
+  endpoint variants their `initialInstanceCount`, or the `maxCapacity` of an
+  `appautoscaling/target` whose `resourceId` ends with the variant name when larger. Kubernetes
+  GPU requests are not counted.
+- **Budget**: `cost-monthly-budget` compares pack config `estimatedMonthlyCostUsd` with
+  `monthlyBudgetUsd`; it is skipped when either is missing. The offline runner fills
+  `monthlyBudgetUsd` from the stack's `mlops:team.monthlyBudgetUsd` and the estimate from
+  `mlopsctl.cost.estimate(plan).typical_monthly_usd` (imported lazily; skipped when absent),
+  unless the pack config sets them. With the CLI, put the estimate in the config file (e.g. from
+  `mlopsctl plan --json` + the cost command) or the rule does nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +22,29 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from policies.rules.common import as_list, is_sequence, number, of_type, resource_rule, stack_rule
-
-NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
-ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
-SPACE = "aws:sagemaker/space:Space"
-APP = "aws:sagemaker/app:App"
-SCALING_TARGET = "aws:appautoscaling/target:Target"
-INSTANCE_TYPED = (
-    NOTEBOOK,
-    ENDPOINT_CONFIG,
-    SPACE,
-    APP,
-    "aws:sagemaker/domain:Domain",
-    "aws:sagemaker/userProfile:UserProfile",
+from policies.factory import resource_rule, stack_rule
+from policies.props import as_list, is_sequence, number
+from policies.resource_types import (
+    APPAUTOSCALING_TARGET,
+    SAGEMAKER_APP,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_ENDPOINT_CONFIG,
+    SAGEMAKER_NOTEBOOK,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_USER_PROFILE,
+    ResourceTypes,
 )
+
+INSTANCE_TYPED = ResourceTypes(
+    SAGEMAKER_NOTEBOOK,
+    SAGEMAKER_ENDPOINT_CONFIG,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_APP,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_USER_PROFILE,
+)
+# Lab resources that run one instance each.
+SINGLE_INSTANCE = ResourceTypes(SAGEMAKER_NOTEBOOK, SAGEMAKER_SPACE, SAGEMAKER_APP)
 # Accelerated SageMaker instance families: P and G (NVIDIA GPUs), Trn/Inf (AWS Trainium and
 # Inferentia), DL (Gaudi) (Amazon SageMaker pricing, instance families, read 2026-11).
 GPU_FAMILY_PREFIXES = ("ml.p", "ml.g", "ml.trn", "ml.inf", "ml.dl")
@@ -58,14 +81,14 @@ def _gpu_instances(resources) -> Iterator[tuple[Any, str, float]]:
     """(resource, instance type, instances at most) for every GPU instance the stack can run."""
     scaling = {
         str(t.props.get("resourceId", "")).rsplit("/", 1)[-1]: number(t.props.get("maxCapacity"))
-        for t in of_type(resources, SCALING_TARGET)
+        for t in APPAUTOSCALING_TARGET.select(resources)
         if t.props.get("serviceNamespace") == "sagemaker"
     }
-    for r in of_type(resources, NOTEBOOK, SPACE, APP):
+    for r in SINGLE_INSTANCE.select(resources):
         for instance_type in instance_types(r.props):
             if is_gpu(instance_type):
                 yield r, instance_type, 1.0
-    for r in of_type(resources, ENDPOINT_CONFIG):
+    for r in SAGEMAKER_ENDPOINT_CONFIG.select(resources):
         for variant in as_list(r.props.get("productionVariants")):
             instance_type = str((variant or {}).get("instanceType") or "")
             if is_gpu(instance_type):
@@ -98,7 +121,7 @@ def _budget(args, config):
 POLICIES = [
     resource_rule(
         "cost-instance-type-allowed",
-        types=INSTANCE_TYPED,
+        selector=INSTANCE_TYPED,
         severity=Severity.MEDIUM,
         description="Lab and endpoint instance types come from the environment's allow-list "
         "(allowedInstanceTypes + allowedGpuInstanceTypes).",

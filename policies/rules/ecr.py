@@ -1,5 +1,8 @@
-"""ECR rules (Checkov CKV_AWS_51 immutable tags, CKV_AWS_163 scan on push, CKV_AWS_136 KMS,
-CKV_AWS_32 no public repository policy)."""
+"""Container images: ECR repositories and repository policies.
+
+Checkov equivalents: CKV_AWS_51 immutable tags, CKV_AWS_163 scan on push, CKV_AWS_136 KMS,
+CKV_AWS_32 no public repository policy.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +10,10 @@ from collections.abc import Mapping
 
 from pulumi_policy import Severity
 
-from policies.rules.common import (
-    allows,
-    as_list,
-    document,
-    has_wildcard_principal,
-    resource_rule,
-    statements,
-)
-
-REPOSITORY = "aws:ecr/repository:Repository"
-REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+from policies.documents import wildcard_principal_sids
+from policies.factory import resource_rule
+from policies.props import as_list
+from policies.resource_types import ECR_REPOSITORY, ECR_REPOSITORY_POLICY
 
 
 def _immutable(args, config):
@@ -41,15 +37,14 @@ def _kms(args, config):
 
 
 def _no_public_policy(args, config):
-    for statement in statements(document(args.props.get("policy"))):
-        if allows(statement) and has_wildcard_principal(statement):
-            yield f"repository policy statement {statement.get('Sid', '(no Sid)')} allows '*'"
+    for sid in wildcard_principal_sids(args.props.get("policy")):
+        yield f"repository policy statement {sid} allows '*'"
 
 
 POLICIES = [
     resource_rule(
         "ecr-immutable-tags",
-        types=[REPOSITORY],
+        selector=ECR_REPOSITORY,
         severity=Severity.MEDIUM,
         description="ECR repositories have immutable image tags (a deployed tag never changes).",
         remediation="Set imageTagMutability IMMUTABLE.",
@@ -57,7 +52,7 @@ POLICIES = [
     ),
     resource_rule(
         "ecr-scan-on-push",
-        types=[REPOSITORY],
+        selector=ECR_REPOSITORY,
         severity=Severity.MEDIUM,
         description="ECR repositories scan every pushed image.",
         remediation="Set imageScanningConfiguration.scanOnPush true.",
@@ -65,7 +60,7 @@ POLICIES = [
     ),
     resource_rule(
         "ecr-kms-encryption",
-        types=[REPOSITORY],
+        selector=ECR_REPOSITORY,
         severity=Severity.MEDIUM,
         description="ECR repositories encrypt images with the team's KMS key.",
         remediation="Set encryptionConfigurations [{encryptionType: KMS, kmsKey: <team key>}].",
@@ -73,7 +68,7 @@ POLICIES = [
     ),
     resource_rule(
         "ecr-no-public-policy",
-        types=[REPOSITORY_POLICY],
+        selector=ECR_REPOSITORY_POLICY,
         severity=Severity.CRITICAL,
         description="ECR repository policies never Allow the '*' principal.",
         remediation="Grant named roles of this account only.",

@@ -1,8 +1,27 @@
-"""Governance rules: tags, classification, who reads restricted data, environment isolation,
-protection of production data.
+"""Data governance: tags, classification, restricted readers, isolation, production data.
 
-Tags are judged as AWS will store them: the AWS provider's `defaultTags` merged with the
-resource's own `tags` (`args.provider.props` in CrossGuard, `plan.provider_of` offline).
+What the data-governance persona asks and none of the common rule sets covers: the required
+tags and classification values, who may read restricted data, no grant across environments,
+and production data protected from deletion.
+
+- **Tags** are judged as AWS will store them: the AWS provider's `defaultTags.tags`
+  (`args.provider.props` in CrossGuard, `plan.provider_of` offline; the engine may pass it as a
+  JSON string, both forms are read), overridden by the resource's own `tags`. Taggable types are
+  a fixed list here (`TAGGABLE`).
+- **Restricted readers**: grants are Allow statements with `s3:GetObject`/`s3:GetObjectVersion`
+  (or a wildcard that matches them) on a resource pattern matching an object of a bucket whose
+  merged `data-classification` is `restricted`; the grantee is the role (inline policy, or
+  `RolePolicy.role`, or its property dependency) or the bucket-policy principal (last path
+  segment of the ARN). `restrictedReaderRoles` are glob patterns on role names. Grants through
+  attached managed policies (`rolePolicyAttachment`) are not seen.
+- **Cross-environment isolation** scans every `policy`, `assumeRolePolicy` and inline policy
+  Allow statement's principals and principal conditions (`aws:PrincipalArn`,
+  `aws:PrincipalAccount`, `aws:SourceAccount`) for the other environments' account ids or names
+  (`-dev-`, `/dev/`...).
+- **Production protection**: CrossGuard's `PolicyResourceOptions` has `protect` but no
+  `retainOnDelete`; with the CLI only `protect` is checked. Offline the runner adds
+  `opts.retain_on_delete` from the plan, and the rule checks both. Stateful types are a fixed
+  list here (`STATEFUL`).
 """
 
 from __future__ import annotations
@@ -14,64 +33,86 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, Severity, StackValidationArgs
 
-from policies.rules.common import (
+from policies.documents import (
     action_matches,
     actions,
     allows,
-    as_list,
     document,
-    merged_tags,
-    of_type,
     principals,
-    resource_rule,
     resources,
-    stack_rule,
     statements,
 )
-from policies.rules.iam import ROLE, ROLE_POLICY
+from policies.factory import resource_rule, stack_rule
+from policies.props import as_list, merged_tags
+from policies.resource_types import (
+    CLOUDWATCH_EVENT_RULE,
+    CLOUDWATCH_LOG_GROUP,
+    DYNAMODB_TABLE,
+    EC2_FLOW_LOG,
+    EC2_ROUTE_TABLE,
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    ECR_REPOSITORY,
+    EFS_FILE_SYSTEM,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    KMS_KEY,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    S3_BUCKET,
+    S3_BUCKET_POLICY,
+    SAGEMAKER_CODE_REPOSITORY,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_ENDPOINT,
+    SAGEMAKER_ENDPOINT_CONFIG,
+    SAGEMAKER_MLFLOW,
+    SAGEMAKER_MODEL,
+    SAGEMAKER_NOTEBOOK,
+    SAGEMAKER_PIPELINE,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_USER_PROFILE,
+    SECRETSMANAGER_SECRET,
+    SFN_STATE_MACHINE,
+    ResourceTypes,
+)
 
-BUCKET = "aws:s3/bucket:Bucket"
-BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 REQUIRED_TAGS = ["team", "environment", "owner", "cost-center", "data-classification", "managed-by"]
 CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"]
 # Resource types that take `tags` in pulumi-aws v7 and that this platform creates.
-TAGGABLE = (
-    BUCKET,
-    "aws:kms/key:Key",
-    ROLE,
-    "aws:iam/policy:Policy",
-    "aws:ec2/vpc:Vpc",
-    "aws:ec2/subnet:Subnet",
-    "aws:ec2/securityGroup:SecurityGroup",
-    "aws:ec2/vpcEndpoint:VpcEndpoint",
-    "aws:ec2/routeTable:RouteTable",
-    "aws:ec2/flowLog:FlowLog",
-    "aws:cloudwatch/logGroup:LogGroup",
-    "aws:sagemaker/domain:Domain",
-    "aws:sagemaker/userProfile:UserProfile",
-    "aws:sagemaker/space:Space",
-    "aws:sagemaker/notebookInstance:NotebookInstance",
-    "aws:sagemaker/model:Model",
-    "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-    "aws:sagemaker/endpoint:Endpoint",
-    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
-    "aws:sagemaker/codeRepository:CodeRepository",
-    "aws:sagemaker/pipeline:Pipeline",
-    "aws:ecr/repository:Repository",
-    "aws:rds/instance:Instance",
-    "aws:secretsmanager/secret:Secret",
-    "aws:sfn/stateMachine:StateMachine",
-    "aws:cloudwatch/eventRule:EventRule",
+TAGGABLE = ResourceTypes(
+    S3_BUCKET,
+    KMS_KEY,
+    IAM_ROLE,
+    IAM_POLICY,
+    EC2_VPC,
+    EC2_SUBNET,
+    EC2_SECURITY_GROUP,
+    EC2_VPC_ENDPOINT,
+    EC2_ROUTE_TABLE,
+    EC2_FLOW_LOG,
+    CLOUDWATCH_LOG_GROUP,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_USER_PROFILE,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_NOTEBOOK,
+    SAGEMAKER_MODEL,
+    SAGEMAKER_ENDPOINT_CONFIG,
+    SAGEMAKER_ENDPOINT,
+    SAGEMAKER_MLFLOW,
+    SAGEMAKER_CODE_REPOSITORY,
+    SAGEMAKER_PIPELINE,
+    ECR_REPOSITORY,
+    RDS_INSTANCE,
+    SECRETSMANAGER_SECRET,
+    SFN_STATE_MACHINE,
+    CLOUDWATCH_EVENT_RULE,
 )
 # Resources holding data or keys that a mistaken destroy or replacement must not delete.
-STATEFUL = (
-    BUCKET,
-    "aws:kms/key:Key",
-    "aws:ecr/repository:Repository",
-    "aws:rds/instance:Instance",
-    "aws:rds/cluster:Cluster",
-    "aws:efs/fileSystem:FileSystem",
-    "aws:dynamodb/table:Table",
+STATEFUL = ResourceTypes(
+    S3_BUCKET, KMS_KEY, ECR_REPOSITORY, RDS_INSTANCE, RDS_CLUSTER, EFS_FILE_SYSTEM, DYNAMODB_TABLE
 )
 READ_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion")
 POLICY_DOCUMENT_PROPS = ("policy", "assumeRolePolicy")
@@ -98,20 +139,20 @@ def _role_name_of(value: str) -> str:
 
 def _grants(args: StackValidationArgs) -> Iterator[tuple[str, dict[str, Any], PolicyResource]]:
     """(grantee role name or principal, statement, resource) for each Allow statement."""
-    roles_by_urn = {r.urn: r for r in of_type(args.resources, ROLE)}
-    for r in of_type(args.resources, ROLE):
+    roles_by_urn = {r.urn: r for r in IAM_ROLE.select(args)}
+    for r in IAM_ROLE.select(args):
         name = str(r.props.get("name") or r.name)
         for inline in as_list(r.props.get("inlinePolicies")):
             for statement in statements(document((inline or {}).get("policy"))):
                 yield name, statement, r
-    for r in of_type(args.resources, ROLE_POLICY):
+    for r in IAM_ROLE_POLICY.select(args):
         role = r.props.get("role")
         if not role:
             deps = [d for d in r.property_dependencies.get("role", []) if d.urn in roles_by_urn]
             role = deps[0].props.get("name") if deps else r.name
         for statement in statements(document(r.props.get("policy"))):
             yield _role_name_of(str(role)), statement, r
-    for r in of_type(args.resources, BUCKET_POLICY):
+    for r in S3_BUCKET_POLICY.select(args):
         for statement in statements(document(r.props.get("policy"))):
             for principal in principals(statement):
                 yield _role_name_of(principal), statement, r
@@ -130,7 +171,7 @@ def _restricted_readers(args, config):
     allowed = config["restrictedReaderRoles"]
     restricted = [
         str(b.props.get("bucket") or "")
-        for b in of_type(args.resources, BUCKET)
+        for b in S3_BUCKET.select(args)
         if merged_tags(b.props, b.provider).get("data-classification") == "restricted"
     ]
     for grantee, statement, resource in _grants(args):
@@ -188,7 +229,7 @@ def _isolation(args, config):
 def _protection(args, config):
     if not config["production"]:
         return
-    for r in of_type(args.resources, *STATEFUL):
+    for r in STATEFUL.select(args):
         if not r.opts.protect:
             yield f"{r.name}: production {r.resource_type} is not protected", r.urn
         # CrossGuard does not expose retainOnDelete; the offline runner adds it to opts.
@@ -199,7 +240,7 @@ def _protection(args, config):
 POLICIES = [
     resource_rule(
         "governance-required-tags",
-        types=TAGGABLE,
+        selector=TAGGABLE,
         severity=Severity.MEDIUM,
         description="Taggable resources carry the required tags (team, environment, owner, "
         "cost-center, data-classification, managed-by) after the provider's defaultTags.",
@@ -210,7 +251,7 @@ POLICIES = [
     ),
     resource_rule(
         "governance-data-classification",
-        types=TAGGABLE,
+        selector=TAGGABLE,
         severity=Severity.MEDIUM,
         description="data-classification tags use the allowed values only.",
         remediation="Use one of public, internal, confidential, restricted.",

@@ -1,7 +1,21 @@
-"""IAM rules (Checkov CKV_AWS_62/63/355/286-290 equivalents, plus parliament's lint).
+"""IAM identity and trust policies.
 
-Every identity document of a role (inline policies, RolePolicy, managed Policy) and every trust
-policy is judged; documents that are still unknown (computed at deploy time) are skipped.
+Checkov equivalents: CKV_AWS_62/63/355 (no admin, no `*` action, no `*` resource),
+CKV_AWS_286-290 (privilege escalation, exposure, exfiltration), plus parliament's lint.
+
+- **Documents judged**: `aws:iam/role:Role` `inlinePolicies` and `assumeRolePolicy`,
+  `rolePolicy`, `policy`, `userPolicy`, `groupPolicy`. Documents still unknown at preview time
+  (computed at deploy time) are skipped; they are judged offline, where the plan resolves them.
+- **Data-plane actions** are a fixed list here (`DATA_PLANE_ACTIONS`: S3 object reads/writes
+  and ListBucket, KMS crypto, secrets, SSM parameters, DynamoDB items, RDS IAM auth, endpoint
+  invocation, ECR image pull/push); an action pattern such as `s3:Get*` counts when it matches
+  one. A service-wide `svc:*` is a violation only on Resource `*` (clients need
+  `sagemaker-mlflow:*` on a tracking-server ARN).
+- **parliament**: findings whose parliament severity is MEDIUM or above fail (LOW such as
+  `UNKNOWN_ACTION` and `RESOURCE_STAR` do not). Default `ignoredFindings`:
+  `RESOURCE_MISMATCH:sagemaker-mlflow:AccessUI`: parliament 1.6.4's bundled action database
+  expects `*` for that action, while AWS's Service Authorization Reference lists the
+  mlflow-tracking-server resource (read 2026-11). Entries are `ISSUE` or `ISSUE:action`.
 """
 
 from __future__ import annotations
@@ -12,24 +26,18 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs, Severity
 
-from policies.rules.common import (
+from policies.documents import (
     action_matches,
     actions,
     allows,
-    as_list,
     document,
-    has_wildcard_principal,
-    resource_rule,
     resources,
     statements,
+    wildcard_principal_sids,
 )
-
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-POLICY = "aws:iam/policy:Policy"
-USER_POLICY = "aws:iam/userPolicy:UserPolicy"
-GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
-IDENTITY_TYPES = (ROLE, ROLE_POLICY, POLICY, USER_POLICY, GROUP_POLICY)
+from policies.factory import resource_rule
+from policies.props import as_list
+from policies.resource_types import IAM_IDENTITY_POLICIES, IAM_ROLE
 
 # Actions that read or write data (objects, keys, secrets, records): never on Resource "*".
 DATA_PLANE_ACTIONS = (
@@ -65,7 +73,7 @@ PARLIAMENT_KNOWN_GAPS = ["RESOURCE_MISMATCH:sagemaker-mlflow:AccessUI"]
 def identity_documents(args: ResourceValidationArgs) -> Iterator[tuple[str, dict[str, Any]]]:
     """(label, document) for each known identity policy on the resource."""
     props = args.props
-    if args.resource_type == ROLE:
+    if IAM_ROLE.matches(args):
         for inline in as_list(props.get("inlinePolicies")):
             doc = document(inline.get("policy")) if isinstance(inline, Mapping) else None
             if doc:
@@ -129,9 +137,8 @@ def _passrole(args, config):
 
 
 def _trust(args, config):
-    for statement in statements(document(args.props.get("assumeRolePolicy"))):
-        if allows(statement) and has_wildcard_principal(statement):
-            yield f"trust policy statement {statement.get('Sid', '(no Sid)')} trusts principal '*'"
+    for sid in wildcard_principal_sids(args.props.get("assumeRolePolicy")):
+        yield f"trust policy statement {sid} trusts principal '*'"
 
 
 def _parliament(args, config):
@@ -159,7 +166,7 @@ def _parliament(args, config):
 POLICIES = [
     resource_rule(
         "iam-no-admin",
-        types=IDENTITY_TYPES,
+        selector=IAM_IDENTITY_POLICIES,
         severity=Severity.CRITICAL,
         description="No identity policy grants '*:*' (every action on every resource).",
         remediation="Grant the persona's actions on the team's resources only.",
@@ -167,7 +174,7 @@ POLICIES = [
     ),
     resource_rule(
         "iam-no-wildcard-action",
-        types=IDENTITY_TYPES,
+        selector=IAM_IDENTITY_POLICIES,
         severity=Severity.HIGH,
         description="No identity policy allows the '*' action, NotAction, or a whole service "
         "('svc:*') on Resource '*'.",
@@ -176,7 +183,7 @@ POLICIES = [
     ),
     resource_rule(
         "iam-no-wildcard-data-resource",
-        types=IDENTITY_TYPES,
+        selector=IAM_IDENTITY_POLICIES,
         severity=Severity.HIGH,
         description="Data-plane actions (S3 objects, KMS crypto, secrets, endpoint invocation) "
         "are never allowed on Resource '*'.",
@@ -185,7 +192,7 @@ POLICIES = [
     ),
     resource_rule(
         "iam-passrole-restricted",
-        types=IDENTITY_TYPES,
+        selector=IAM_IDENTITY_POLICIES,
         severity=Severity.HIGH,
         description="iam:PassRole is only allowed with an iam:PassedToService condition.",
         remediation="Add Condition StringEquals iam:PassedToService sagemaker.amazonaws.com "
@@ -194,7 +201,7 @@ POLICIES = [
     ),
     resource_rule(
         "iam-trust-no-wildcard",
-        types=[ROLE],
+        selector=IAM_ROLE,
         severity=Severity.CRITICAL,
         description="Role trust policies never trust the '*' principal.",
         remediation="Trust named service principals or this account's roles only.",
@@ -202,7 +209,7 @@ POLICIES = [
     ),
     resource_rule(
         "iam-parliament-lint",
-        types=IDENTITY_TYPES,
+        selector=IAM_IDENTITY_POLICIES,
         severity=Severity.MEDIUM,
         description="Every identity policy passes parliament's lint (findings above LOW fail).",
         remediation="Fix the document parliament reports (unknown actions, mismatched "

@@ -1,19 +1,16 @@
-"""KMS rules (Checkov CKV_AWS_7 rotation, CKV_AWS_33 no '*' principal)."""
+"""KMS customer-managed keys and key policies.
+
+Checkov equivalents: CKV_AWS_7 rotation, CKV_AWS_33 no `*` principal.
+"""
 
 from __future__ import annotations
 
 from pulumi_policy import Severity
 
-from policies.rules.common import (
-    allows,
-    document,
-    has_wildcard_principal,
-    resource_rule,
-    statements,
-)
+from policies.documents import wildcard_principal_sids
+from policies.factory import resource_rule
+from policies.resource_types import KMS_KEY, KMS_KEY_POLICY
 
-KEY = "aws:kms/key:Key"
-KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
 SYMMETRIC = "SYMMETRIC_DEFAULT"
 
 
@@ -24,15 +21,14 @@ def _rotation(args, config):
 
 
 def _no_wildcard_principal(args, config):
-    for statement in statements(document(args.props.get("policy"))):
-        if allows(statement) and has_wildcard_principal(statement):
-            yield f"key policy statement {statement.get('Sid', '(no Sid)')} allows principal '*'"
+    for sid in wildcard_principal_sids(args.props.get("policy")):
+        yield f"key policy statement {sid} allows principal '*'"
 
 
 POLICIES = [
     resource_rule(
         "kms-key-rotation",
-        types=[KEY],
+        selector=KMS_KEY,
         severity=Severity.MEDIUM,
         description="Symmetric customer-managed KMS keys rotate their key material yearly.",
         remediation="Set enableKeyRotation: true on the aws.kms.Key.",
@@ -40,7 +36,7 @@ POLICIES = [
     ),
     resource_rule(
         "kms-no-wildcard-principal",
-        types=[KEY, KEY_POLICY],
+        selector=KMS_KEY | KMS_KEY_POLICY,
         severity=Severity.CRITICAL,
         description="KMS key policies never Allow the '*' principal.",
         remediation="Grant the account root (administered through IAM) or named service "

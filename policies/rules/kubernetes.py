@@ -1,36 +1,50 @@
-"""Kubernetes rules for inference on EKS: pod hardening, limits, image origin, default deny."""
+"""Inference on EKS: pod hardening, limits, image origin, default-deny network policies.
+
+The Kubernetes resources of the EKS serving option, as pulumi-kubernetes registers them.
+
+- **Workloads** are Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and Pod; the
+  pod spec is read where each kind holds it.
+- **Images**: an image is the team's when it is a repository URL of an `aws:ecr/repository` of
+  the stack, or an ECR image URI whose repository name is one of them, or starts with an
+  `allowedImagePrefixes` entry; unknown images (computed at deploy time) are skipped.
+- **Namespaces**: every `Namespace` and every namespace a workload uses (`default` when unset).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from pulumi_policy import Severity
 
-from policies.rules.common import as_list, of_type, resource_rule, stack_rule
-
-POD = "kubernetes:core/v1:Pod"
-NAMESPACE = "kubernetes:core/v1:Namespace"
-NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-REPOSITORY = "aws:ecr/repository:Repository"
-TEMPLATE_WORKLOADS = (
-    "kubernetes:apps/v1:Deployment",
-    "kubernetes:apps/v1:StatefulSet",
-    "kubernetes:apps/v1:DaemonSet",
-    "kubernetes:apps/v1:ReplicaSet",
-    "kubernetes:batch/v1:Job",
+from policies.factory import resource_rule, stack_rule
+from policies.props import as_list
+from policies.resource_types import (
+    ECR_REPOSITORY,
+    K8S_CRON_JOB,
+    K8S_NAMESPACE,
+    K8S_NETWORK_POLICY,
+    K8S_TEMPLATE_WORKLOADS,
+    K8S_WORKLOADS,
+    Typed,
 )
-CRON_JOB = "kubernetes:batch/v1:CronJob"
-WORKLOADS = (*TEMPLATE_WORKLOADS, CRON_JOB, POD)
+
 ECR_IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)[:@]")
 
 
-def pod_spec(resource_type: str, props: Mapping[str, Any]) -> Mapping[str, Any]:
-    spec: Any = props.get("spec") or {}
-    if resource_type == CRON_JOB:
+class Workload(Typed, Protocol):
+    """`ResourceValidationArgs` or `PolicyResource` of a workload type."""
+
+    props: Mapping[str, Any]
+
+
+def pod_spec(workload: Workload) -> Mapping[str, Any]:
+    """The pod spec of a workload (validation args or a planned resource); {} if none."""
+    spec: Any = workload.props.get("spec") or {}
+    if K8S_CRON_JOB.matches(workload):
         spec = ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template", {}).get("spec")
-    elif resource_type in TEMPLATE_WORKLOADS:
+    elif K8S_TEMPLATE_WORKLOADS.matches(workload):
         spec = (spec.get("template") or {}).get("spec")
     return spec if isinstance(spec, Mapping) else {}
 
@@ -45,7 +59,7 @@ def namespace_of(props: Mapping[str, Any]) -> str:
 
 
 def _no_privileged(args, config):
-    spec = pod_spec(args.resource_type, args.props)
+    spec = pod_spec(args)
     for flag in ("hostNetwork", "hostPID", "hostIPC"):
         if spec.get(flag) is True:
             yield f"pod spec sets {flag}: true"
@@ -58,14 +72,14 @@ def _no_privileged(args, config):
 
 
 def _no_host_path(args, config):
-    for volume in as_list(pod_spec(args.resource_type, args.props).get("volumes")):
+    for volume in as_list(pod_spec(args).get("volumes")):
         if isinstance(volume, Mapping) and volume.get("hostPath") is not None:
             path = (volume.get("hostPath") or {}).get("path")
             yield f"volume {volume.get('name')} mounts host path {path!r}"
 
 
 def _limits(args, config):
-    for container in containers(pod_spec(args.resource_type, args.props)):
+    for container in containers(pod_spec(args)):
         limits = (container.get("resources") or {}).get("limits") or {}
         missing = [k for k in ("cpu", "memory") if not limits.get(k)]
         if missing:
@@ -73,12 +87,12 @@ def _limits(args, config):
 
 
 def _team_images(args, config):
-    repositories = list(of_type(args.resources, REPOSITORY))
+    repositories = list(ECR_REPOSITORY.select(args))
     urls = {str(r.props.get("repositoryUrl")) for r in repositories if r.props.get("repositoryUrl")}
     names = {str(r.props.get("name")) for r in repositories if r.props.get("name")}
     prefixes = tuple(config["allowedImagePrefixes"])
-    for workload in of_type(args.resources, *WORKLOADS):
-        for container in containers(pod_spec(workload.resource_type, workload.props)):
+    for workload in K8S_WORKLOADS.select(args):
+        for container in containers(pod_spec(workload)):
             image = container.get("image")
             if not isinstance(image, str) or not image:
                 continue  # unknown until the repository exists
@@ -104,15 +118,13 @@ def _is_default_deny(policy: Mapping[str, Any]) -> bool:
 def _default_deny(args, config):
     namespaces = {
         str((n.props.get("metadata") or {}).get("name")): n.urn
-        for n in of_type(args.resources, NAMESPACE)
+        for n in K8S_NAMESPACE.select(args)
         if (n.props.get("metadata") or {}).get("name")
     }
-    for workload in of_type(args.resources, *WORKLOADS):
+    for workload in K8S_WORKLOADS.select(args):
         namespaces.setdefault(namespace_of(workload.props), workload.urn)
     denied = {
-        namespace_of(p.props)
-        for p in of_type(args.resources, NETWORK_POLICY)
-        if _is_default_deny(p.props)
+        namespace_of(p.props) for p in K8S_NETWORK_POLICY.select(args) if _is_default_deny(p.props)
     }
     for namespace, urn in sorted(namespaces.items()):
         if namespace not in denied:
@@ -126,7 +138,7 @@ def _default_deny(args, config):
 POLICIES = [
     resource_rule(
         "k8s-no-privileged",
-        types=WORKLOADS,
+        selector=K8S_WORKLOADS,
         severity=Severity.CRITICAL,
         description="Pods run no privileged container, no privilege escalation and no host "
         "network/PID/IPC.",
@@ -136,7 +148,7 @@ POLICIES = [
     ),
     resource_rule(
         "k8s-no-host-path",
-        types=WORKLOADS,
+        selector=K8S_WORKLOADS,
         severity=Severity.HIGH,
         description="Pods mount no hostPath volume.",
         remediation="Use emptyDir, a PVC, or S3 instead of hostPath.",
@@ -144,7 +156,7 @@ POLICIES = [
     ),
     resource_rule(
         "k8s-resource-limits",
-        types=WORKLOADS,
+        selector=K8S_WORKLOADS,
         severity=Severity.MEDIUM,
         description="Every container sets CPU and memory limits.",
         remediation="Set resources.limits.cpu and resources.limits.memory on every container.",

@@ -1,9 +1,16 @@
-"""S3 data rules (Checkov CKV_AWS_18/19/21/53-56/70/145/379, CKV2_AWS_6/61 equivalents).
+"""S3 buckets and their companion resources.
 
-In pulumi-aws v7 versioning, encryption, public-access block, ownership, logging, lifecycle and
-policy are separate resources, so most rules are stack policies that join each bucket to its
-companions: by the companion's `bucket` property dependency on the bucket, by its `bucket`
-value equal to the bucket's name, or by sharing the bucket's parent component.
+Checkov equivalents: CKV_AWS_18/19/21/53-56/70/145/379, CKV2_AWS_6/61.
+
+- **Joins.** In pulumi-aws v7 versioning, encryption, public-access block, ownership, logging,
+  lifecycle and policy are separate resources, so most rules are stack policies that join each
+  bucket to its companions. A companion belongs to a bucket when its `bucket` property depends
+  on the bucket (property dependencies: this works in a real preview, where a new bucket's name
+  is still unknown), or its `bucket` value equals the bucket's name, or it shares the bucket's
+  parent component and that component holds one bucket only. The deprecated v6 companion types
+  (`aws:s3/bucketVersioningV2:BucketVersioningV2` and the like) count as their v7 types.
+- **Access-log bucket.** The bucket tagged `purpose=access-logs` is the only one allowed SSE-S3
+  (S3 cannot deliver server access logs to an SSE-KMS bucket) and the only one without logging.
 """
 
 from __future__ import annotations
@@ -13,29 +20,21 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, Severity, StackValidationArgs
 
-from policies.rules.common import (
-    allows,
-    document,
-    has_wildcard_principal,
-    merged_tags,
-    of_type,
-    resource_rule,
-    stack_rule,
-    statements,
+from policies.documents import document, statements, wildcard_principal_sids
+from policies.factory import resource_rule, stack_rule
+from policies.props import merged_tags
+from policies.resource_types import (
+    S3_BUCKET,
+    S3_BUCKET_POLICY,
+    S3_ENCRYPTION,
+    S3_LIFECYCLE,
+    S3_LOGGING,
+    S3_OWNERSHIP_CONTROLS,
+    S3_PUBLIC_ACCESS_BLOCK,
+    S3_VERSIONING,
+    ResourceType,
 )
 
-BUCKET = "aws:s3/bucket:Bucket"
-VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
-ENCRYPTION = (
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-)
-PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
-LOGGING = "aws:s3/bucketLogging:BucketLogging"
-LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-# The deprecated v6 names are aliases of the same resources.
-ALIASES = {f"{t}V2": t for t in (VERSIONING, ENCRYPTION, LIFECYCLE, LOGGING)}
 ACCESS_LOG_PURPOSE = "access-logs"
 PUBLIC_ACCESS_FLAGS = (
     "blockPublicAcls",
@@ -54,17 +53,17 @@ def is_access_log_bucket(bucket: PolicyResource) -> bool:
     return merged_tags(bucket.props, bucket.provider).get("purpose") == ACCESS_LOG_PURPOSE
 
 
-def companions(resources: list[PolicyResource], bucket: PolicyResource, type_token: str):
-    """The companion resources of `type_token` that configure `bucket`."""
+def companions(
+    resources: list[PolicyResource], bucket: PolicyResource, companion: ResourceType
+) -> list[PolicyResource]:
+    """The companion resources of type `companion` (or its v6 alias) that configure `bucket`."""
     name = bucket_name(bucket)
     parent = _urn(bucket.parent)
     buckets_under_parent = [
-        r for r in of_type(resources, BUCKET) if parent and _urn(r.parent) == parent
+        r for r in S3_BUCKET.select(resources) if parent and _urn(r.parent) == parent
     ]
     found = []
-    for r in resources:
-        if ALIASES.get(r.resource_type, r.resource_type) != type_token:
-            continue
+    for r in companion.select(resources):
         depends = any(_urn(d) == bucket.urn for d in r.property_dependencies.get("bucket", []))
         same_name = bool(name) and r.props.get("bucket") == name
         same_parent = (
@@ -86,7 +85,7 @@ def _per_bucket(check):
 
     def run(args: StackValidationArgs, config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         resources = list(args.resources)
-        for bucket in of_type(resources, BUCKET):
+        for bucket in S3_BUCKET.select(resources):
             for message in check(resources, bucket, config):
                 yield f"bucket {bucket_name(bucket) or bucket.name}: {message}", bucket.urn
 
@@ -95,7 +94,7 @@ def _per_bucket(check):
 
 @_per_bucket
 def _encryption(resources, bucket, config):
-    configs = companions(resources, bucket, ENCRYPTION)
+    configs = companions(resources, bucket, S3_ENCRYPTION)
     if not configs:
         yield "no server-side encryption configuration"
         return
@@ -120,7 +119,7 @@ def _versioning(resources, bucket, config):
         return
     states = [
         (c.props.get("versioningConfiguration") or {}).get("status")
-        for c in companions(resources, bucket, VERSIONING)
+        for c in companions(resources, bucket, S3_VERSIONING)
     ]
     if "Enabled" not in states:
         yield f"versioning is not Enabled (found {states or 'no versioning resource'})"
@@ -128,7 +127,7 @@ def _versioning(resources, bucket, config):
 
 @_per_bucket
 def _public_access(resources, bucket, config):
-    blocks = companions(resources, bucket, PUBLIC_ACCESS)
+    blocks = companions(resources, bucket, S3_PUBLIC_ACCESS_BLOCK)
     if not blocks:
         yield "no public access block"
         return
@@ -146,7 +145,9 @@ def _denies_plain_http(statement: Mapping[str, Any]) -> bool:
 
 @_per_bucket
 def _tls_only(resources, bucket, config):
-    policies = [document(p.props.get("policy")) for p in companions(resources, bucket, POLICY)]
+    policies = [
+        document(p.props.get("policy")) for p in companions(resources, bucket, S3_BUCKET_POLICY)
+    ]
     if not any(_denies_plain_http(s) for doc in policies for s in statements(doc)):
         yield "no bucket policy statement denying requests without aws:SecureTransport"
 
@@ -155,7 +156,7 @@ def _tls_only(resources, bucket, config):
 def _ownership(resources, bucket, config):
     modes = [
         (c.props.get("rule") or {}).get("objectOwnership")
-        for c in companions(resources, bucket, OWNERSHIP)
+        for c in companions(resources, bucket, S3_OWNERSHIP_CONTROLS)
     ]
     if "BucketOwnerEnforced" not in modes:
         yield f"object ownership is not BucketOwnerEnforced (found {modes or 'none'}): ACLs stay on"
@@ -165,7 +166,7 @@ def _ownership(resources, bucket, config):
 def _access_logging(resources, bucket, config):
     if is_access_log_bucket(bucket):
         return  # the log target does not log into itself
-    if not any(c.props.get("targetBucket") for c in companions(resources, bucket, LOGGING)):
+    if not any(c.props.get("targetBucket") for c in companions(resources, bucket, S3_LOGGING)):
         yield "no server access logging to the environment's access-log bucket"
 
 
@@ -173,7 +174,7 @@ def _access_logging(resources, bucket, config):
 def _lifecycle(resources, bucket, config):
     rules = [
         rule
-        for c in companions(resources, bucket, LIFECYCLE)
+        for c in companions(resources, bucket, S3_LIFECYCLE)
         for rule in c.props.get("rules") or []
         if rule.get("status") == "Enabled"
     ]
@@ -184,12 +185,8 @@ def _lifecycle(resources, bucket, config):
 
 
 def _no_wildcard_principal(args, config):
-    for statement in statements(document(args.props.get("policy"))):
-        if allows(statement) and has_wildcard_principal(statement):
-            yield (
-                f"statement {statement.get('Sid', '(no Sid)')} allows principal '*'"
-                " (public or cross-account access)"
-            )
+    for sid in wildcard_principal_sids(args.props.get("policy")):
+        yield f"statement {sid} allows principal '*' (public or cross-account access)"
 
 
 POLICIES = [
@@ -229,7 +226,7 @@ POLICIES = [
     ),
     resource_rule(
         "s3-no-wildcard-principal",
-        types=["aws:s3/bucketPolicy:BucketPolicy"],
+        selector=S3_BUCKET_POLICY,
         severity=Severity.CRITICAL,
         description="Bucket policies never Allow the '*' principal.",
         remediation="Name the principals (role ARNs of this account, or service principals "

@@ -1,0 +1,66 @@
+"""Tracking: SageMaker managed MLflow tracking servers.
+
+None of the common rule sets covers MLflow; both rules are this pack's own. A tracking server's
+artifact store is a team bucket when `artifactStoreUri` names a bucket of the stack, or, while
+the URI is still unknown (a real preview), when it depends on one of the stack's buckets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pulumi_policy import Severity
+
+from policies.factory import resource_rule, stack_rule
+from policies.resource_types import S3_BUCKET, SAGEMAKER_MLFLOW
+
+EXACT_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def _mlflow_version(args, config):
+    version = str(args.props.get("mlflowVersion") or "")
+    if not EXACT_VERSION.match(version):
+        yield (
+            f"mlflowVersion is {version or 'unset'!r}; pin the exact version the service reports "
+            "(e.g. 2.16.2): a partial version replaces the server on every update"
+        )
+
+
+def _bucket_of(uri: str) -> str:
+    return uri[5:].split("/", 1)[0] if uri.startswith("s3://") else ""
+
+
+def _mlflow_bucket(args, config):
+    buckets = {str(b.props.get("bucket") or ""): b for b in S3_BUCKET.select(args)}
+    for server in SAGEMAKER_MLFLOW.select(args):
+        uri = str(server.props.get("artifactStoreUri") or "")
+        depends_on_team_bucket = any(
+            S3_BUCKET.matches(d) for d in server.property_dependencies.get("artifactStoreUri", [])
+        )
+        name = _bucket_of(uri)
+        if name in buckets or (not uri and depends_on_team_bucket):
+            continue
+        yield (
+            f"tracking server {server.name}: artifactStoreUri {uri or 'unset'!r} is not a "
+            "bucket of this team stack (artifacts must stay in the team's KMS-encrypted bucket)",
+            server.urn,
+        )
+
+
+POLICIES = [
+    resource_rule(
+        "sagemaker-mlflow-pinned-version",
+        selector=SAGEMAKER_MLFLOW,
+        severity=Severity.LOW,
+        description="MLflow tracking servers pin an exact MLflow version (major.minor.patch).",
+        remediation="Set mlflowVersion to the full version the service reports, e.g. 2.16.2.",
+        check=_mlflow_version,
+    ),
+    stack_rule(
+        "sagemaker-mlflow-team-artifact-bucket",
+        severity=Severity.HIGH,
+        description="MLflow tracking servers store artifacts in a bucket of the team stack.",
+        remediation="Set artifactStoreUri to s3://<team artifacts bucket>/<prefix>.",
+        check=_mlflow_bucket,
+    ),
+]
