@@ -1,15 +1,22 @@
-"""The Pulumi program: load the settings, build the layer the stack config names, export."""
+"""The Pulumi program: settings -> provider -> layer -> exports."""
+
+from pathlib import Path
 
 import pulumi
 
 from components.environment import EnvironmentLayer
 from components.naming import Naming
 from components.provider import aws_provider
-from components.settings import EnvironmentSettings, settings_from_pulumi
-from components.tags import standard_tags
 from components.team import TeamLayer
+from settings import ConfigError, EnvironmentSettings, settings_from_pulumi
 
-settings = settings_from_pulumi()  # raises ConfigError before any resource is registered
+try:
+    # Validated before any resource is registered; RunError ends `pulumi up` with the message
+    # only, no traceback.
+    settings = settings_from_pulumi(Path(__file__).resolve().parent)
+except ConfigError as error:
+    raise pulumi.RunError(str(error)) from error
+
 naming = Naming(
     prefix=settings.name_prefix,
     team=settings.team_name,
@@ -17,25 +24,12 @@ naming = Naming(
     account_id=settings.account_id,
     region=settings.region,
 )
-classification = (
-    "internal" if isinstance(settings, EnvironmentSettings) else settings.team.data_classification
-)
-provider = aws_provider(
-    region=settings.region,
-    account_id=settings.account_id,
-    tags=standard_tags(
-        team=settings.team_name,
-        environment=settings.environment,
-        owner=settings.owner,
-        cost_center=settings.cost_center,
-        data_classification=classification,
-    ),
-)
+provider = aws_provider(region=settings.region, account_id=settings.account_id, tags=settings.tags)
 layer_options = pulumi.ResourceOptions(providers={"aws": provider})
 layer = (
     EnvironmentLayer(settings, naming, layer_options)
     if isinstance(settings, EnvironmentSettings)
-    else TeamLayer(settings, naming, layer_options)
+    else TeamLayer(settings, naming, settings.tags, layer_options)
 )
 for name, value in layer.exports.items():
     pulumi.export(name, value)

@@ -12,12 +12,12 @@ settings apply to real-time endpoints only. The Kubernetes backend lives in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.inference import InferenceConfig
 from components.naming import Naming
 
 VARIANT = "primary"
@@ -26,17 +26,111 @@ VARIANT = "primary"
 METRIC_NAMESPACE = "AWS/SageMaker"
 
 
+@dataclass(frozen=True)
+class BlueGreenDeployment:
+    """How an endpoint update shifts traffic (SageMaker deployment guardrails)."""
+
+    traffic: Literal["ALL_AT_ONCE", "CANARY", "LINEAR"] = "ALL_AT_ONCE"
+    step_percent: int = 10  # canary size or linear step
+    wait_seconds: int = 300
+    termination_wait_seconds: int = 300
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    """The model an endpoint serves and how: serverless or real-time, size, alarms, updates."""
+
+    # The model: a SageMaker model.tar.gz, and/or a URI the serving image gets as MODEL_URI.
+    model_data_url: str | None = None
+    model_uri: str | None = None
+    # None: real-time in production, serverless elsewhere.
+    mode: Literal["serverless", "realtime"] | None = None
+    # Real-time only.
+    instance_type: str = "ml.m5.large"
+    min_instances: int = 1
+    max_instances: int = 2
+    target_invocations_per_instance: int = 100
+    data_capture_percent: int = 100
+    network_isolation: bool = True
+    # Serverless only.
+    serverless_memory_mb: int = 2048
+    serverless_max_concurrency: int = 5
+    # Alarms that roll a blue/green update back.
+    max_server_errors_per_minute: int = 5
+    max_latency_ms: int = 1000
+    deployment: BlueGreenDeployment = field(default_factory=BlueGreenDeployment)
+
+
 @dataclass
 class SageMakerEndpointArgs:
     naming: Naming
-    config: InferenceConfig
-    production: bool
     image_uri: pulumi.Input[str]
     execution_role_arn: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
-    capture_bucket: pulumi.Input[str]
+    capture_bucket: pulumi.Input[str]  # bucket name; captures go under <endpoint name>/
     subnet_ids: pulumi.Input[list[str]]
     security_group_ids: pulumi.Input[list[str]]
+    spec: EndpointSpec = field(default_factory=EndpointSpec)
+    production: bool = False
+
+    @property
+    def realtime(self) -> bool:
+        mode = self.spec.mode or ("realtime" if self.production else "serverless")
+        return mode == "realtime"
+
+
+def production_variant(args: SageMakerEndpointArgs, model_name: pulumi.Input[str]) -> dict:
+    """The endpoint's one variant: instances (real-time) or a serverless config."""
+    variant: dict[str, Any] = {"variant_name": VARIANT, "model_name": model_name}
+    if args.realtime:
+        variant |= {
+            "instance_type": args.spec.instance_type,
+            "initial_instance_count": args.spec.min_instances,
+        }
+    else:
+        variant["serverless_config"] = {
+            "memory_size_in_mb": args.spec.serverless_memory_mb,
+            "max_concurrency": args.spec.serverless_max_concurrency,
+        }
+    return variant
+
+
+def data_capture_config(args: SageMakerEndpointArgs, endpoint_name: str) -> dict | None:
+    """Requests and responses to `s3://<capture bucket>/<endpoint>` (real-time only)."""
+    if not args.realtime:
+        return None
+    return {
+        "enable_capture": True,
+        "initial_sampling_percentage": args.spec.data_capture_percent,
+        "destination_s3_uri": pulumi.Output.concat(
+            "s3://", args.capture_bucket, "/", endpoint_name
+        ),
+        "kms_key_id": args.kms_key_arn,
+        "capture_options": [{"capture_mode": "Input"}, {"capture_mode": "Output"}],
+        "capture_content_type_header": {"json_content_types": ["application/json"]},
+    }
+
+
+def deployment_config(
+    deployment: BlueGreenDeployment, alarm_names: list[pulumi.Input[str]]
+) -> dict[str, Any]:
+    """Blue/green updates, rolled back automatically when one of the alarms fires."""
+    routing: dict[str, Any] = {
+        "type": deployment.traffic,
+        "wait_interval_in_seconds": deployment.wait_seconds,
+    }
+    step = {"type": "CAPACITY_PERCENT", "value": deployment.step_percent}
+    if deployment.traffic == "CANARY":
+        routing["canary_size"] = step
+    elif deployment.traffic == "LINEAR":
+        routing["linear_step_size"] = step
+    return {
+        "blue_green_update_policy": {
+            "traffic_routing_configuration": routing,
+            "termination_wait_in_seconds": deployment.termination_wait_seconds,
+        },
+        "auto_rollback_configuration": {"alarms": [{"alarm_name": n} for n in alarm_names]},
+    }
 
 
 class SageMakerEndpoint(pulumi.ComponentResource):
@@ -48,63 +142,58 @@ class SageMakerEndpoint(pulumi.ComponentResource):
         self, name: str, args: SageMakerEndpointArgs, opts: pulumi.ResourceOptions | None = None
     ):
         super().__init__("mlops:inference:SageMakerEndpoint", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        config, sm, naming = args.config, args.config.sagemaker, args.naming
-        self.realtime = sm.resolved_mode(args.production) == "realtime"
+        self._args = args
+        self._child = pulumi.ResourceOptions(parent=self)
+        naming = args.naming
+        self.realtime = args.realtime
         self.endpoint_name = naming.name("endpoint")
+        model = self._model()
+        endpoint_config = aws.sagemaker.EndpointConfiguration(
+            naming.name("endpoint-config"),
+            production_variants=[production_variant(args, model.name)],
+            kms_key_arn=args.kms_key_arn,
+            data_capture_config=data_capture_config(args, self.endpoint_name),
+            opts=self._child,
+        )
+        alarms = self._rollback_alarms()
+        self.endpoint = aws.sagemaker.Endpoint(
+            "endpoint",
+            name=self.endpoint_name,
+            endpoint_config_name=endpoint_config.name,
+            deployment_config=deployment_config(args.spec.deployment, [a.name for a in alarms]),
+            opts=self._child,
+        )
+        if self.realtime:
+            self._autoscaling()
+        self.register_outputs({"endpointName": self.endpoint.name})
 
+    def _model(self) -> aws.sagemaker.Model:
+        args = self._args
         environment = {"SAGEMAKER_MODEL_SERVER_WORKERS": "1"}
-        if config.model.uri:
-            environment["MODEL_URI"] = config.model.uri
+        if args.spec.model_uri:
+            environment["MODEL_URI"] = args.spec.model_uri
         # Models are immutable in SageMaker: auto-named, so a change creates a new model and a
         # new endpoint config, and the endpoint moves to them blue/green.
-        model = aws.sagemaker.Model(
-            naming.name("model"),
+        return aws.sagemaker.Model(
+            args.naming.name("model"),
             execution_role_arn=args.execution_role_arn,
             primary_container={
                 "image": args.image_uri,
-                "model_data_url": config.model.data_url,
+                "model_data_url": args.spec.model_data_url,
                 "environment": environment,
             },
-            enable_network_isolation=sm.network_isolation if self.realtime else None,
+            enable_network_isolation=args.spec.network_isolation if self.realtime else None,
             vpc_config=(
                 {"subnets": args.subnet_ids, "security_group_ids": args.security_group_ids}
                 if self.realtime
                 else None
             ),
-            opts=child,
-        )
-        variant: dict = {"variant_name": VARIANT, "model_name": model.name}
-        if self.realtime:
-            variant |= {
-                "instance_type": sm.instance_type,
-                "initial_instance_count": sm.min_instances,
-            }
-        else:
-            variant["serverless_config"] = {
-                "memory_size_in_mb": sm.serverless_memory_mb,
-                "max_concurrency": sm.serverless_max_concurrency,
-            }
-        capture = None
-        if self.realtime:
-            capture = {
-                "enable_capture": True,
-                "initial_sampling_percentage": sm.data_capture_percent,
-                "destination_s3_uri": pulumi.Output.concat(
-                    "s3://", args.capture_bucket, "/", self.endpoint_name
-                ),
-                "kms_key_id": args.kms_key_arn,
-                "capture_options": [{"capture_mode": "Input"}, {"capture_mode": "Output"}],
-                "capture_content_type_header": {"json_content_types": ["application/json"]},
-            }
-        endpoint_config = aws.sagemaker.EndpointConfiguration(
-            naming.name("endpoint-config"),
-            production_variants=[variant],
-            kms_key_arn=args.kms_key_arn,
-            data_capture_config=capture,
-            opts=child,
+            opts=self._child,
         )
 
+    def _rollback_alarms(self) -> list[aws.cloudwatch.MetricAlarm]:
+        """5XX errors and model latency of the variant: either rolls a blue/green update back."""
+        args, naming = self._args, self._args.naming
         dimensions = {"EndpointName": self.endpoint_name, "VariantName": VARIANT}
         errors = aws.cloudwatch.MetricAlarm(
             "endpoint-5xx",
@@ -116,10 +205,10 @@ class SageMakerEndpoint(pulumi.ComponentResource):
             statistic="Sum",
             period=60,
             evaluation_periods=2,
-            threshold=sm.max_server_errors_per_minute,
+            threshold=args.spec.max_server_errors_per_minute,
             comparison_operator="GreaterThanOrEqualToThreshold",
             treat_missing_data="notBreaching",
-            opts=child,
+            opts=self._child,
         )
         latency = aws.cloudwatch.MetricAlarm(
             "endpoint-latency",
@@ -131,60 +220,38 @@ class SageMakerEndpoint(pulumi.ComponentResource):
             statistic="Average",
             period=60,
             evaluation_periods=3,
-            threshold=sm.max_latency_ms * 1000,  # ModelLatency is in microseconds
+            threshold=args.spec.max_latency_ms * 1000,  # ModelLatency is in microseconds
             comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
-            opts=child,
+            opts=self._child,
         )
-        deployment = sm.deployment
-        routing: dict = {
-            "type": deployment.traffic,
-            "wait_interval_in_seconds": deployment.wait_seconds,
-        }
-        step = {"type": "CAPACITY_PERCENT", "value": deployment.step_percent}
-        if deployment.traffic == "CANARY":
-            routing["canary_size"] = step
-        elif deployment.traffic == "LINEAR":
-            routing["linear_step_size"] = step
-        self.endpoint = aws.sagemaker.Endpoint(
-            "endpoint",
-            name=self.endpoint_name,
-            endpoint_config_name=endpoint_config.name,
-            deployment_config={
-                "blue_green_update_policy": {
-                    "traffic_routing_configuration": routing,
-                    "termination_wait_in_seconds": deployment.termination_wait_seconds,
+        return [errors, latency]
+
+    def _autoscaling(self) -> None:
+        """Scale the real-time variant on invocations per instance."""
+        args = self._args
+        target = aws.appautoscaling.Target(
+            "endpoint-scaling-target",
+            service_namespace="sagemaker",
+            resource_id=self.endpoint.name.apply(lambda n: f"endpoint/{n}/variant/{VARIANT}"),
+            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+            min_capacity=args.spec.min_instances,
+            max_capacity=args.spec.max_instances,
+            opts=self._child,
+        )
+        aws.appautoscaling.Policy(
+            "endpoint-scaling-policy",
+            policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace,
+            resource_id=target.resource_id,
+            scalable_dimension=target.scalable_dimension,
+            target_tracking_scaling_policy_configuration={
+                "target_value": args.spec.target_invocations_per_instance,
+                "predefined_metric_specification": {
+                    "predefined_metric_type": "SageMakerVariantInvocationsPerInstance"
                 },
-                "auto_rollback_configuration": {
-                    "alarms": [{"alarm_name": errors.name}, {"alarm_name": latency.name}]
-                },
+                "scale_in_cooldown": 300,
+                "scale_out_cooldown": 60,
             },
-            opts=child,
+            opts=self._child,
         )
-        if self.realtime:
-            target = aws.appautoscaling.Target(
-                "endpoint-scaling-target",
-                service_namespace="sagemaker",
-                resource_id=self.endpoint.name.apply(lambda n: f"endpoint/{n}/variant/{VARIANT}"),
-                scalable_dimension="sagemaker:variant:DesiredInstanceCount",
-                min_capacity=sm.min_instances,
-                max_capacity=sm.max_instances,
-                opts=child,
-            )
-            aws.appautoscaling.Policy(
-                "endpoint-scaling-policy",
-                policy_type="TargetTrackingScaling",
-                service_namespace=target.service_namespace,
-                resource_id=target.resource_id,
-                scalable_dimension=target.scalable_dimension,
-                target_tracking_scaling_policy_configuration={
-                    "target_value": sm.target_invocations_per_instance,
-                    "predefined_metric_specification": {
-                        "predefined_metric_type": "SageMakerVariantInvocationsPerInstance"
-                    },
-                    "scale_in_cooldown": 300,
-                    "scale_out_cooldown": 60,
-                },
-                opts=child,
-            )
-        self.register_outputs({"endpointName": self.endpoint.name})

@@ -8,28 +8,59 @@ read-only root filesystem), Service, HorizontalPodAutoscaler and PodDisruptionBu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.config.inference import InferenceConfig
-from components.documents.kubernetes import container_security_context, pod_security_context
+from components.documents.kubernetes import (
+    container_security_context,
+    dns_and_https_egress,
+    pod_security_context,
+)
 
 SERVING_PORT = 8080  # the SageMaker/MLflow serving contract (containers/inference)
 APP = "model-server"
 GPU = "nvidia.com/gpu"
-# The serving image's non-root user (containers/inference/Dockerfile).
+
+
+@dataclass(frozen=True)
+class KubernetesServingSpec:
+    """Where and how big the model server runs in the team's namespace."""
+
+    namespace: str
+    # The cluster: a whole kubeconfig (made secret here) and/or a context of the kubeconfig.
+    kubeconfig: str | None = None
+    context: str | None = None
+    # The MLflow model URI the server loads (MODEL_URI); None: no model yet, so only the
+    # namespace with its guardrails and service account.
+    model_uri: str | None = None
+    min_replicas: int = 2
+    max_replicas: int = 4
+    target_cpu_percent: int = 70
+    # Requests and limits of one replica (Kubernetes quantities), GPUs per replica.
+    cpu_request: str = "500m"
+    memory_request: str = "1Gi"
+    cpu_limit: str = "1"
+    memory_limit: str = "2Gi"
+    gpus: int = 0
+    # The namespace quota: the team's ceiling in the shared cluster.
+    quota_cpu: str = "16"
+    quota_memory: str = "64Gi"
+    quota_gpus: int = 0
+    quota_pods: int = 40
+    # Namespaces (by name) whose pods may call the model on 8080; everything else is denied.
+    allowed_ingress_namespaces: tuple[str, ...] = ()
 
 
 @dataclass
 class KubernetesInferenceArgs:
-    config: InferenceConfig
-    namespace: str
+    spec: KubernetesServingSpec
     labels: dict[str, str]
     image_uri: pulumi.Input[str]
-    irsa_role_arn: pulumi.Input[str]
-    kubeconfig: pulumi.Input[str] | None
+    irsa_role_arn: pulumi.Input[str]  # the IAM role of the model server's service account
     tracking_uri: pulumi.Input[str] | None = None
 
 
@@ -46,176 +77,216 @@ def kubernetes_provider(
     )
 
 
+# -- documents: the specs of the namespace's guardrails and of the model server ---------------
+
+
+def quota_spec(spec: KubernetesServingSpec) -> dict[str, Any]:
+    return {
+        "hard": {
+            "requests.cpu": spec.quota_cpu,
+            "requests.memory": spec.quota_memory,
+            "limits.cpu": spec.quota_cpu,
+            "limits.memory": spec.quota_memory,
+            f"requests.{GPU}": str(spec.quota_gpus),
+            "pods": str(spec.quota_pods),
+        }
+    }
+
+
+def limit_range_spec(spec: KubernetesServingSpec) -> dict[str, Any]:
+    """Defaults for containers that set no requests or limits: the model server's own."""
+    return {
+        "limits": [
+            {
+                "type": "Container",
+                "default": {"cpu": spec.cpu_limit, "memory": spec.memory_limit},
+                "default_request": {
+                    "cpu": spec.cpu_request,
+                    "memory": spec.memory_request,
+                },
+            }
+        ]
+    }
+
+
+def serving_network_policy_spec(namespace: str, allowed: Sequence[str]) -> dict[str, Any]:
+    """The model server: 8080 from its namespace and the allowed ones; DNS and HTTPS out."""
+    return {
+        "pod_selector": {"match_labels": {"app.kubernetes.io/name": APP}},
+        "policy_types": ["Ingress", "Egress"],
+        "ingress": [
+            {
+                "from": [
+                    {"namespace_selector": {"match_labels": {"kubernetes.io/metadata.name": ns}}}
+                    for ns in [namespace, *allowed]
+                ],
+                "ports": [{"protocol": "TCP", "port": SERVING_PORT}],
+            }
+        ],
+        "egress": dns_and_https_egress(),
+    }
+
+
+def model_server_container(args: KubernetesInferenceArgs) -> dict[str, Any]:
+    """The serving container: probes on `/ping`, requests and limits, restricted security."""
+    r = args.spec
+    resources: dict[str, dict[str, str]] = {
+        "requests": {"cpu": r.cpu_request, "memory": r.memory_request},
+        "limits": {"cpu": r.cpu_limit, "memory": r.memory_limit},
+    }
+    if r.gpus:
+        resources["requests"][GPU] = str(r.gpus)
+        resources["limits"][GPU] = str(r.gpus)
+    env: list[dict[str, Any]] = [{"name": "PORT", "value": str(SERVING_PORT)}]
+    if args.spec.model_uri:
+        env.append({"name": "MODEL_URI", "value": args.spec.model_uri})
+    if args.tracking_uri is not None:
+        env.append({"name": "MLFLOW_TRACKING_URI", "value": args.tracking_uri})
+    probe = {"http_get": {"path": "/ping", "port": SERVING_PORT}, "timeout_seconds": 5}
+    return {
+        "name": APP,
+        "image": args.image_uri,
+        "args": ["serve"],
+        "ports": [{"name": "http", "container_port": SERVING_PORT}],
+        "env": env,
+        "resources": resources,
+        "readiness_probe": {**probe, "period_seconds": 10},
+        "liveness_probe": {
+            **probe,
+            "initial_delay_seconds": 60,
+            "period_seconds": 20,
+            "failure_threshold": 3,
+        },
+        "security_context": container_security_context(),
+        # Writable scratch space only where the server needs it.
+        "volume_mounts": [
+            {"name": "tmp", "mount_path": "/tmp"},
+            {"name": "home", "mount_path": "/home/app"},
+        ],
+    }
+
+
+def autoscaler_spec(spec: KubernetesServingSpec, deployment_name: pulumi.Input[str]) -> dict:
+    return {
+        "scale_target_ref": {
+            "api_version": "apps/v1",
+            "kind": "Deployment",
+            "name": deployment_name,
+        },
+        "min_replicas": spec.min_replicas,
+        "max_replicas": spec.max_replicas,
+        "metrics": [
+            {
+                "type": "Resource",
+                "resource": {
+                    "name": "cpu",
+                    "target": {
+                        "type": "Utilization",
+                        "average_utilization": spec.target_cpu_percent,
+                    },
+                },
+            }
+        ],
+    }
+
+
 class KubernetesInference(pulumi.ComponentResource):
     provider: k8s.Provider
     namespace: k8s.core.v1.Namespace
+    service_url: str | None
 
     def __init__(
         self, name: str, args: KubernetesInferenceArgs, opts: pulumi.ResourceOptions | None = None
     ):
         super().__init__("mlops:inference:KubernetesInference", name, None, opts)
-        kube = args.config.kubernetes
+        self._args = args
+        spec = args.spec
         self.provider = kubernetes_provider(
-            "kubernetes", context=kube.context, kubeconfig=args.kubeconfig, parent=self
+            "kubernetes", context=spec.context, kubeconfig=spec.kubeconfig, parent=self
         )
-        child = pulumi.ResourceOptions(parent=self, provider=self.provider)
-        ns = args.namespace
-        labels = dict(args.labels)
-        app_labels = {**labels, "app.kubernetes.io/name": APP}
-        selector = {"app.kubernetes.io/name": APP}
-
         self.namespace = k8s.core.v1.Namespace(
             "namespace",
             metadata={
-                "name": ns,
+                "name": spec.namespace,
                 # Pod Security Admission: the namespace only admits "restricted" pods.
-                "labels": {**labels, "pod-security.kubernetes.io/enforce": "restricted"},
+                "labels": {**args.labels, "pod-security.kubernetes.io/enforce": "restricted"},
             },
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
         )
-        in_ns = pulumi.ResourceOptions(
+        self._in_namespace = pulumi.ResourceOptions(
             parent=self, provider=self.provider, depends_on=[self.namespace]
         )
-
-        def meta(resource: str) -> dict:
-            return {"name": resource, "namespace": ns, "labels": labels}
-
-        k8s.core.v1.ResourceQuota(
-            "quota",
-            metadata=meta("team-quota"),
-            spec={
-                "hard": {
-                    "requests.cpu": kube.quota_cpu,
-                    "requests.memory": kube.quota_memory,
-                    "limits.cpu": kube.quota_cpu,
-                    "limits.memory": kube.quota_memory,
-                    f"requests.{GPU}": str(kube.quota_gpus),
-                    "pods": str(kube.quota_pods),
-                }
-            },
-            opts=in_ns,
-        )
-        k8s.core.v1.LimitRange(
-            "limits",
-            metadata=meta("team-limits"),
-            spec={
-                "limits": [
-                    {
-                        "type": "Container",
-                        "default": {"cpu": kube.cpu_limit, "memory": kube.memory_limit},
-                        "default_request": {"cpu": kube.cpu_request, "memory": kube.memory_request},
-                    }
-                ]
-            },
-            opts=in_ns,
-        )
-        k8s.networking.v1.NetworkPolicy(
-            "default-deny",
-            metadata=meta("default-deny"),
-            spec={"pod_selector": {}, "policy_types": ["Ingress", "Egress"]},
-            opts=in_ns,
-        )
-        k8s.networking.v1.NetworkPolicy(
-            "allow-serving",
-            metadata=meta("allow-model-server"),
-            spec={
-                "pod_selector": {"match_labels": selector},
-                "policy_types": ["Ingress", "Egress"],
-                "ingress": [
-                    {
-                        "from": [
-                            {
-                                "namespace_selector": {
-                                    "match_labels": {"kubernetes.io/metadata.name": allowed}
-                                }
-                            }
-                            for allowed in [ns, *kube.allowed_ingress_namespaces]
-                        ],
-                        "ports": [{"protocol": "TCP", "port": SERVING_PORT}],
-                    }
-                ],
-                # DNS, and HTTPS for S3/MLflow/STS (through the VPC's endpoints: the private
-                # subnets have no internet route).
-                "egress": [
-                    {
-                        "to": [
-                            {
-                                "namespace_selector": {
-                                    "match_labels": {"kubernetes.io/metadata.name": "kube-system"}
-                                }
-                            }
-                        ],
-                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
-                    },
-                    {"ports": [{"protocol": "TCP", "port": 443}]},
-                ],
-            },
-            opts=in_ns,
-        )
+        self._guardrails()
         service_account = k8s.core.v1.ServiceAccount(
             "service-account",
             metadata={
-                **meta(APP),
+                **self._meta(APP),
                 "annotations": {"eks.amazonaws.com/role-arn": args.irsa_role_arn},
             },
             automount_service_account_token=False,
-            opts=in_ns,
+            opts=self._in_namespace,
         )
-        self.service_url: str | None = None
-        if not args.config.deploys_model:  # no model named yet: the namespace only
-            self.register_outputs({"namespace": ns})
+        self.service_url = None
+        if spec.model_uri is None:  # no model named yet: the namespace only
+            self.register_outputs({"namespace": spec.namespace})
             return
+        self._model_server(service_account)
+        self.service_url = f"http://{APP}.{spec.namespace}.svc.cluster.local"
+        self.register_outputs({"namespace": spec.namespace, "serviceUrl": self.service_url})
 
-        resources = {
-            "requests": {"cpu": kube.cpu_request, "memory": kube.memory_request},
-            "limits": {"cpu": kube.cpu_limit, "memory": kube.memory_limit},
+    def _meta(self, resource: str) -> dict[str, Any]:
+        return {
+            "name": resource,
+            "namespace": self._args.spec.namespace,
+            "labels": dict(self._args.labels),
         }
-        if kube.gpus:
-            resources["requests"][GPU] = str(kube.gpus)
-            resources["limits"][GPU] = str(kube.gpus)
-        env = [{"name": "PORT", "value": str(SERVING_PORT)}]
-        if args.config.model.uri:
-            env.append({"name": "MODEL_URI", "value": args.config.model.uri})
-        if args.tracking_uri is not None:
-            env.append({"name": "MLFLOW_TRACKING_URI", "value": args.tracking_uri})
-        probe = {"http_get": {"path": "/ping", "port": SERVING_PORT}, "timeout_seconds": 5}
+
+    def _guardrails(self) -> None:
+        """Quota, default limits and a default-deny NetworkPolicy (ingress and egress)."""
+        args, opts = self._args, self._in_namespace
+        k8s.core.v1.ResourceQuota(
+            "quota", metadata=self._meta("team-quota"), spec=quota_spec(args.spec), opts=opts
+        )
+        k8s.core.v1.LimitRange(
+            "limits",
+            metadata=self._meta("team-limits"),
+            spec=limit_range_spec(args.spec),
+            opts=opts,
+        )
+        k8s.networking.v1.NetworkPolicy(
+            "default-deny",
+            metadata=self._meta("default-deny"),
+            spec={"pod_selector": {}, "policy_types": ["Ingress", "Egress"]},
+            opts=opts,
+        )
+        k8s.networking.v1.NetworkPolicy(
+            "allow-serving",
+            metadata=self._meta("allow-model-server"),
+            spec=serving_network_policy_spec(
+                args.spec.namespace, args.spec.allowed_ingress_namespaces
+            ),
+            opts=opts,
+        )
+
+    def _model_server(self, service_account: k8s.core.v1.ServiceAccount) -> None:
+        """Deployment, Service, HorizontalPodAutoscaler and PodDisruptionBudget."""
+        args, opts = self._args, self._in_namespace
+        selector = {"app.kubernetes.io/name": APP}
         deployment = k8s.apps.v1.Deployment(
             "deployment",
-            metadata=meta(APP),
+            metadata=self._meta(APP),
             spec={
-                "replicas": kube.min_replicas,
+                "replicas": args.spec.min_replicas,
                 "selector": {"match_labels": selector},
                 "template": {
-                    "metadata": {"labels": app_labels},
+                    "metadata": {"labels": {**args.labels, **selector}},
                     "spec": {
                         "service_account_name": service_account.metadata["name"],
                         # The server never calls the Kubernetes API; IRSA's webhook projects its
                         # own web-identity token.
                         "automount_service_account_token": False,
                         "security_context": pod_security_context(),
-                        "containers": [
-                            {
-                                "name": APP,
-                                "image": args.image_uri,
-                                "args": ["serve"],
-                                "ports": [{"name": "http", "container_port": SERVING_PORT}],
-                                "env": env,
-                                "resources": resources,
-                                "readiness_probe": {**probe, "period_seconds": 10},
-                                "liveness_probe": {
-                                    **probe,
-                                    "initial_delay_seconds": 60,
-                                    "period_seconds": 20,
-                                    "failure_threshold": 3,
-                                },
-                                "security_context": container_security_context(),
-                                # Writable scratch space only where the server needs it.
-                                "volume_mounts": [
-                                    {"name": "tmp", "mount_path": "/tmp"},
-                                    {"name": "home", "mount_path": "/home/app"},
-                                ],
-                            }
-                        ],
+                        "containers": [model_server_container(args)],
                         "volumes": [
                             {"name": "tmp", "empty_dir": {"size_limit": "1Gi"}},
                             {"name": "home", "empty_dir": {"size_limit": "1Gi"}},
@@ -223,49 +294,27 @@ class KubernetesInference(pulumi.ComponentResource):
                     },
                 },
             },
-            opts=in_ns,
+            opts=opts,
         )
         self.service = k8s.core.v1.Service(
             "service",
-            metadata=meta(APP),
+            metadata=self._meta(APP),
             spec={
                 "type": "ClusterIP",
                 "selector": selector,
                 "ports": [{"name": "http", "port": 80, "target_port": SERVING_PORT}],
             },
-            opts=in_ns,
+            opts=opts,
         )
         k8s.autoscaling.v2.HorizontalPodAutoscaler(
             "autoscaler",
-            metadata=meta(APP),
-            spec={
-                "scale_target_ref": {
-                    "api_version": "apps/v1",
-                    "kind": "Deployment",
-                    "name": deployment.metadata["name"],
-                },
-                "min_replicas": kube.min_replicas,
-                "max_replicas": kube.max_replicas,
-                "metrics": [
-                    {
-                        "type": "Resource",
-                        "resource": {
-                            "name": "cpu",
-                            "target": {
-                                "type": "Utilization",
-                                "average_utilization": kube.target_cpu_percent,
-                            },
-                        },
-                    }
-                ],
-            },
-            opts=in_ns,
+            metadata=self._meta(APP),
+            spec=autoscaler_spec(args.spec, deployment.metadata["name"]),
+            opts=opts,
         )
         k8s.policy.v1.PodDisruptionBudget(
             "disruption-budget",
-            metadata=meta(APP),
+            metadata=self._meta(APP),
             spec={"max_unavailable": 1, "selector": {"match_labels": selector}},
-            opts=in_ns,
+            opts=opts,
         )
-        self.service_url = f"http://{APP}.{ns}.svc.cluster.local"
-        self.register_outputs({"namespace": ns, "serviceUrl": self.service_url})

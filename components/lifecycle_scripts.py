@@ -3,7 +3,8 @@
 Pure functions, no Pulumi: `render_script` bakes settings into one of the bash scripts in
 `components/scripts/`, `combine_scripts` joins rendered scripts into the single script that a
 lifecycle configuration holds (a notebook instance has one on-start script, a Studio lifecycle
-configuration is one script), and `to_base64` encodes it for the API.
+configuration is one script), and `to_base64` encodes it for the API. `lab_lifecycle_script` is
+the one script of a team's lab: idle-kernel shutdown, then the team's conda environment.
 
 A script declares each setting it reads as `: "${NAME:=default}"`; those are the only names
 `render_script` accepts.
@@ -32,6 +33,20 @@ _PART_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]*$")
 _HEREDOC = re.compile(r"""(?<!<)<<(?!<)(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2""")
 _PART_END = "MLOPS_PART_END"
+
+# Notebook instances: the lifecycle script runs as root, the notebook user is ec2-user, and only
+# /home/ec2-user/SageMaker survives a stop/start; Jupyter runs from the JupyterSystemEnv conda
+# environment (SageMaker Developer Guide, "Customize a notebook instance using a lifecycle
+# configuration script", and the aws-samples repository
+# amazon-sagemaker-notebook-instance-lifecycle-config-samples, read 2026-11).
+NOTEBOOK_USER = "ec2-user"
+NOTEBOOK_PERSISTENT_DIR = "SageMaker"
+NOTEBOOK_SETTINGS = {
+    "JUPYTER_CMD": "/home/ec2-user/anaconda3/envs/JupyterSystemEnv/bin/jupyter",
+    "CONDA_CMD": "/home/ec2-user/anaconda3/bin/conda",
+    "CONDA_ENVS_DIR": "/home/ec2-user/SageMaker/.conda/envs",
+    "MLOPS_STATE_DIR": "/home/ec2-user/SageMaker/.mlops",
+}
 
 
 def available_scripts() -> list[str]:
@@ -153,3 +168,34 @@ def combine_scripts(
 def to_base64(script: str) -> str:
     """The base64 form that lifecycle configuration content must have."""
     return base64.b64encode(script.encode("utf-8")).decode("ascii")
+
+
+def lab_lifecycle_script(
+    *,
+    notebook_instance: bool,
+    idle_timeout_minutes: int,
+    environment_yml_source: str | None = None,
+    conda_env_name: str = "",
+    package_mirror_url: str = "",
+    pip_mirror_url: str = "",
+) -> str:
+    """The lab's one script: idle-kernel shutdown, then the conda environment if a source is set.
+
+    `environment_yml_source` is an s3:// URI or a path relative to the notebook user's home;
+    the environment is named `conda_env_name` and registered as kernel "Python (<name>)".
+    """
+    common = NOTEBOOK_SETTINGS if notebook_instance else {}
+    idle = {"IDLE_TIMEOUT_MINUTES": str(idle_timeout_minutes)}
+    idle.update({k: v for k, v in common.items() if k in ("JUPYTER_CMD", "MLOPS_STATE_DIR")})
+    parts = {"idle-kernel-shutdown": render_script("idle_kernel_shutdown", idle)}
+    if environment_yml_source is not None:
+        conda = {
+            "ENVIRONMENT_YML_SOURCE": environment_yml_source,
+            "CONDA_ENV_NAME": conda_env_name,
+            "KERNEL_DISPLAY_NAME": f"Python ({conda_env_name})",
+            "PACKAGE_MIRROR_URL": package_mirror_url,
+            "PIP_MIRROR_URL": pip_mirror_url,
+        }
+        conda.update({k: v for k, v in common.items() if k != "JUPYTER_CMD"})
+        parts["conda-environment"] = render_script("conda_environment", conda)
+    return combine_scripts(parts, run_as=NOTEBOOK_USER if notebook_instance else None)

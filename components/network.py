@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.environment import INTERFACE_ENDPOINT_SERVICES
-
 
 @dataclass
 class NetworkArgs:
-    mode: str
     region: str
-    name: str
+    name: str  # the VPC's Name tag, and the prefix of its companions' Name tags
+    mode: Literal["create", "adopt"] = "create"
+    # Create mode.
     cidr: str = "10.20.0.0/16"
     availability_zones: list[str] = field(default_factory=list)
-    interface_endpoints: list[str] = field(default_factory=list)
+    # Interface endpoints: logical name (in resource names and Name tags) -> PrivateLink service
+    # name, e.g. {"sts": "com.amazonaws.eu-west-1.sts"}.
+    interface_endpoints: dict[str, str] = field(default_factory=dict)
     flow_log_destination_arn: pulumi.Input[str] | None = None
+    # Adopt mode: the existing network's ids.
     vpc_id: str | None = None
     subnet_ids: list[str] = field(default_factory=list)
     security_group_ids: list[str] = field(default_factory=list)
@@ -74,6 +77,58 @@ class Network(pulumi.ComponentResource):
         route_table = aws.ec2.RouteTable(
             f"{name}-private", vpc_id=vpc.id, tags={"Name": f"{args.name}-private"}, opts=child
         )
+        subnets = self._private_subnets(name, args, vpc, route_table)
+        endpoint_sg, workload_sg = self._security_groups(name, args, vpc)
+        s3 = aws.ec2.VpcEndpoint(
+            f"{name}-s3",
+            vpc_id=vpc.id,
+            service_name=f"com.amazonaws.{args.region}.s3",
+            vpc_endpoint_type="Gateway",
+            route_table_ids=[route_table.id],
+            tags={"Name": f"{args.name}-s3"},
+            opts=child,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-workloads-s3-out",
+            security_group_id=workload_sg.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            prefix_list_id=s3.prefix_list_id,
+            description="HTTPS to S3 through the gateway endpoint",
+            opts=child,
+        )
+        for endpoint, service in args.interface_endpoints.items():
+            aws.ec2.VpcEndpoint(
+                f"{name}-{endpoint}",
+                vpc_id=vpc.id,
+                service_name=service,
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=[s.id for s in subnets],
+                security_group_ids=[endpoint_sg.id],
+                tags={"Name": f"{args.name}-{endpoint}"},
+                opts=child,
+            )
+        if args.flow_log_destination_arn is not None:
+            aws.ec2.FlowLog(
+                f"{name}-flow-logs",
+                vpc_id=vpc.id,
+                traffic_type="ALL",
+                log_destination_type="s3",
+                log_destination=args.flow_log_destination_arn,
+                max_aggregation_interval=600,
+                opts=child,
+            )
+        self.vpc_id = vpc.id
+        self.subnet_ids = pulumi.Output.all(*[s.id for s in subnets]).apply(list)
+        self.workload_security_group_ids = workload_sg.id.apply(lambda sg: [sg])
+
+    def _private_subnets(
+        self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc, route_table: aws.ec2.RouteTable
+    ) -> list[aws.ec2.Subnet]:
+        """One private subnet per availability zone, all on the route table without internet."""
+        child = pulumi.ResourceOptions(parent=self)
         subnets = []
         for zone, cidr in zip(
             args.availability_zones,
@@ -96,7 +151,13 @@ class Network(pulumi.ComponentResource):
                 opts=child,
             )
             subnets.append(subnet)
+        return subnets
 
+    def _security_groups(
+        self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc
+    ) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
+        """(interface endpoints' group: HTTPS in from the VPC; workloads' group: HTTPS out)."""
+        child = pulumi.ResourceOptions(parent=self)
         endpoint_sg = aws.ec2.SecurityGroup(
             f"{name}-endpoints",
             vpc_id=vpc.id,
@@ -131,48 +192,4 @@ class Network(pulumi.ComponentResource):
             description="HTTPS to the interface endpoints",
             opts=child,
         )
-        s3 = aws.ec2.VpcEndpoint(
-            f"{name}-s3",
-            vpc_id=vpc.id,
-            service_name=f"com.amazonaws.{args.region}.s3",
-            vpc_endpoint_type="Gateway",
-            route_table_ids=[route_table.id],
-            tags={"Name": f"{args.name}-s3"},
-            opts=child,
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-workloads-s3-out",
-            security_group_id=workload_sg.id,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            prefix_list_id=s3.prefix_list_id,
-            description="HTTPS to S3 through the gateway endpoint",
-            opts=child,
-        )
-        for endpoint in args.interface_endpoints:
-            service = INTERFACE_ENDPOINT_SERVICES[endpoint].format(region=args.region)
-            aws.ec2.VpcEndpoint(
-                f"{name}-{endpoint}",
-                vpc_id=vpc.id,
-                service_name=service,
-                vpc_endpoint_type="Interface",
-                private_dns_enabled=True,
-                subnet_ids=[s.id for s in subnets],
-                security_group_ids=[endpoint_sg.id],
-                tags={"Name": f"{args.name}-{endpoint}"},
-                opts=child,
-            )
-        if args.flow_log_destination_arn is not None:
-            aws.ec2.FlowLog(
-                f"{name}-flow-logs",
-                vpc_id=vpc.id,
-                traffic_type="ALL",
-                log_destination_type="s3",
-                log_destination=args.flow_log_destination_arn,
-                max_aggregation_interval=600,
-                opts=child,
-            )
-        self.vpc_id = vpc.id
-        self.subnet_ids = pulumi.Output.all(*[s.id for s in subnets]).apply(list)
-        self.workload_security_group_ids = workload_sg.id.apply(lambda sg: [sg])
+        return endpoint_sg, workload_sg

@@ -3,8 +3,8 @@
 Human roles (`<scope>-data-scientist`, `-ml-engineer`, `-data-steward`) are assumed by the
 principals of `mlops:personas`; execution roles (`<scope>-<persona>-exec`, `-endpoint-exec`,
 `-pipeline-exec`) are assumed by SageMaker only. Every permission document comes from
-`components/documents/iam.py` (pure functions), built here inside `.apply` because the team key's
-ARN is only known at deploy time.
+`components/documents/` (pure functions), built here inside `.apply` because the team key's ARN
+is only known at deploy time.
 """
 
 from __future__ import annotations
@@ -15,20 +15,18 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.config.personas import PERSONAS
-from components.documents.iam import (
-    PERSONA_POLICIES,
-    SAGEMAKER_SERVICE,
-    TeamAccess,
+from components.documents.execution_policies import (
     endpoint_execution_policy,
-    human_trust_policy,
     persona_execution_policy,
     pipeline_execution_policy,
 )
+from components.documents.iam import SAGEMAKER_SERVICE, TeamAccess, human_trust_policy
+from components.documents.persona_policies import PERSONA_POLICIES
 from components.documents.trust import service_trust_policy
 from components.naming import Naming
 
-EXECUTION_ROLES: tuple[str, ...] = (*PERSONAS, "endpoint", "pipeline")
+# Execution roles besides one per persona: endpoints and models, pipelines and their jobs.
+SERVICE_EXECUTION_ROLES: tuple[str, ...] = ("endpoint", "pipeline")
 # IAM role names are at most 64 characters (IAM quotas, read 2026-11).
 MAX_ROLE_NAME = 64
 
@@ -36,13 +34,27 @@ MAX_ROLE_NAME = 64
 @dataclass
 class PersonasArgs:
     naming: Naming
-    production: bool
     kms_key_arn: pulumi.Input[str]
     bucket_classifications: dict[str, str]  # purpose -> data classification
     instance_types: list[str]  # already includes GPU types when the team may use them
+    # The personas, one human role and one execution role each; every one needs a policy in
+    # `components.documents.persona_policies.PERSONA_POLICIES`.
+    personas: tuple[str, ...] = tuple(PERSONA_POLICIES)
+    production: bool = False
     principals: dict[str, list[str]] = field(default_factory=dict)  # persona -> ARNs
     steward_readable_classifications: list[str] = field(default_factory=list)
     max_session_hours: int = 4
+
+    def __post_init__(self) -> None:
+        unknown = [p for p in self.personas if p not in PERSONA_POLICIES]
+        if unknown:
+            raise ValueError(
+                f"personas {unknown} have no permission policy; known: {list(PERSONA_POLICIES)}"
+            )
+
+    @property
+    def execution_roles(self) -> tuple[str, ...]:
+        return (*self.personas, *SERVICE_EXECUTION_ROLES)
 
 
 def team_access(args: PersonasArgs, kms_key_arn: str) -> TeamAccess:
@@ -60,8 +72,8 @@ def team_access(args: PersonasArgs, kms_key_arn: str) -> TeamAccess:
         kms_key_arn=kms_key_arn,
         mlflow_tracking_server_arn=n.arn("sagemaker", f"mlflow-tracking-server/{n.name('mlflow')}"),
         instance_types=list(args.instance_types),
-        role_arns={p: n.role_arn(p) for p in PERSONAS},
-        execution_role_arns={k: n.role_arn(k, "exec") for k in EXECUTION_ROLES},
+        role_arns={p: n.role_arn(p) for p in args.personas},
+        execution_role_arns={k: n.role_arn(k, "exec") for k in args.execution_roles},
         steward_readable_classifications=list(args.steward_readable_classifications),
     )
 
@@ -84,7 +96,7 @@ class Personas(pulumi.ComponentResource):
         access = pulumi.Output.from_input(args.kms_key_arn).apply(lambda k: team_access(args, k))
 
         self.role_arns = {}
-        for persona in PERSONAS:
+        for persona in args.personas:
             role = aws.iam.Role(
                 persona,
                 name=_role_name(n, persona),
@@ -106,12 +118,12 @@ class Personas(pulumi.ComponentResource):
             self.role_arns[persona] = role.arn
 
         builders = {
-            **{p: (lambda a, p=p: persona_execution_policy(a, p)) for p in PERSONAS},
+            **{p: (lambda a, p=p: persona_execution_policy(a, p)) for p in args.personas},
             "endpoint": endpoint_execution_policy,
             "pipeline": pipeline_execution_policy,
         }
         self.execution_role_arns = {}
-        for key in EXECUTION_ROLES:
+        for key in args.execution_roles:
             role = aws.iam.Role(
                 f"{key}-exec",
                 name=_role_name(n, key, "exec"),

@@ -1,7 +1,7 @@
 """The team's container registry: ECR repositories, and the inference and pipeline images.
 
-Images are either named in config (pinned ECR URIs: planning and deploying need no Docker
-engine) or built from `containers/<image>` with pulumi-docker and pushed to the team's
+Images are either given (`RegistrySpec.images`, pinned ECR URIs: planning and deploying need no
+Docker engine) or built from `containers/<image>` with pulumi-docker and pushed to the team's
 repository with a tag derived from the build context's content, so the tag changes exactly when
 the image's source does (tags are immutable).
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,6 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker as docker
 
-from components.config.registry import RegistryConfig
 from components.documents.registry import lifecycle_policy, repository_policy
 from components.naming import Naming
 from components.provider import stateful_options
@@ -39,13 +39,29 @@ def context_tag(context: Path) -> str:
     return f"src-{digest.hexdigest()[:12]}"
 
 
+@dataclass(frozen=True)
+class RegistrySpec:
+    """The team's repositories, their lifecycle, and where the images come from."""
+
+    # Repositories `<scope>/<name>`; every image built here needs its repository.
+    repositories: tuple[str, ...] = IMAGES
+    # Lifecycle: keep the newest N images whose tag starts with a release prefix; untagged
+    # images (superseded builds) expire after a few days.
+    keep_release_images: int = 30
+    release_tag_prefixes: tuple[str, ...] = ("v", "src-")
+    untagged_expire_days: int = 7
+    # Image (one of IMAGES) -> an existing URI pinned by tag or digest; images not named here
+    # are built from `RegistryArgs.containers_dir/<image>` and pushed to their repository.
+    images: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class RegistryArgs:
     naming: Naming
-    config: RegistryConfig
     kms_key_arn: pulumi.Input[str]
     pusher_arns: list[pulumi.Input[str]]
     puller_arns: list[pulumi.Input[str]]
+    spec: RegistrySpec = field(default_factory=RegistrySpec)
     production: bool = False
     containers_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "containers")
 
@@ -56,7 +72,7 @@ class Registry(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlops:registry:Registry", name, None, opts)
-        config = args.config
+        spec = args.spec
         child = pulumi.ResourceOptions(parent=self)
         policy = pulumi.Output.all(
             pushers=pulumi.Output.all(*args.pusher_arns),
@@ -68,13 +84,13 @@ class Registry(pulumi.ComponentResource):
         )
         lifecycle = json.dumps(
             lifecycle_policy(
-                release_tag_prefixes=config.release_tag_prefixes,
-                keep_release_images=config.keep_release_images,
-                untagged_expire_days=config.untagged_expire_days,
+                release_tag_prefixes=list(spec.release_tag_prefixes),
+                keep_release_images=spec.keep_release_images,
+                untagged_expire_days=spec.untagged_expire_days,
             )
         )
         self.repositories = {}
-        for repo in config.repositories:
+        for repo in spec.repositories:
             repository = aws.ecr.Repository(
                 f"repo-{repo}",
                 name=f"{args.naming.scope}/{repo}",
@@ -98,7 +114,7 @@ class Registry(pulumi.ComponentResource):
 
         self.image_uris = {}
         for image in IMAGES:
-            configured = getattr(config.images, image)
+            configured = spec.images.get(image)
             if configured:
                 self.image_uris[image] = pulumi.Output.from_input(configured)
             else:
@@ -112,7 +128,12 @@ class Registry(pulumi.ComponentResource):
 
     def _build(self, image: str, context: Path) -> pulumi.Output[str]:
         """Build `containers/<image>` and push it to the team's repository of that name."""
-        repository = self.repositories[image]
+        repository = self.repositories.get(image)
+        if repository is None:
+            raise ValueError(
+                f"image {image!r} is built and pushed to the repository {image!r}, which "
+                f"RegistrySpec.repositories lacks; add it or give the image's URI in `images`"
+            )
         token = aws.ecr.get_authorization_token_output(
             registry_id=repository.registry_id, opts=pulumi.InvokeOutputOptions(parent=self)
         )

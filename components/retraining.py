@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.config.retraining import RetrainingConfig, model_monitor_image
-from components.documents.kubernetes import container_security_context, pod_security_context
+from components.documents.kubernetes import (
+    container_security_context,
+    dns_and_https_egress,
+    pod_security_context,
+)
 from components.documents.retraining import (
     pipeline_definition,
     start_pipeline_policy,
@@ -27,25 +31,26 @@ from components.documents.retraining import (
 from components.documents.trust import service_trust_policy
 from components.naming import Naming
 
-# The pipeline image's non-root user (containers/pipeline/Dockerfile).
 MONITOR_INPUT_PATH = "/opt/ml/processing/input/endpoint"
 MONITOR_OUTPUT_PATH = "/opt/ml/processing/output"
+RETRAINING_SELECTOR = {"app.kubernetes.io/name": "retraining"}
 
 
 def pipeline_environment(
     *,
     team: str,
     region: str,
-    config: RetrainingConfig,
     tracking_uri: str,
     buckets: dict[str, str],
+    experiment_name: str | None = None,
+    registered_model_name: str | None = None,
 ) -> dict[str, str]:
     """The variables `run-pipeline` and the Kedro project read (all plain strings)."""
     return {
         "AWS_DEFAULT_REGION": region,
         "MLFLOW_TRACKING_URI": tracking_uri,
-        "MLFLOW_EXPERIMENT_NAME": config.experiment_name or f"{team}-training",
-        "MLOPS_REGISTERED_MODEL_NAME": config.registered_model_name or f"{team}-model",
+        "MLFLOW_EXPERIMENT_NAME": experiment_name or f"{team}-training",
+        "MLOPS_REGISTERED_MODEL_NAME": registered_model_name or f"{team}-model",
         "MLOPS_DVC_REMOTE_URL": f"s3://{buckets['dvc']}/",
         "MLOPS_TRAINING_DATA": f"s3://{buckets['curated']}/training/training.csv",
         "MLOPS_RAW_BUCKET": buckets["raw"],
@@ -54,29 +59,126 @@ def pipeline_environment(
     }
 
 
+@dataclass(frozen=True)
+class MonitorSpec:
+    """A data-quality job over an endpoint's captured requests, on a Model Monitor schedule."""
+
+    # The prebuilt `sagemaker-model-monitor-analyzer` image of the region.
+    image_uri: str
+    schedule: str = "cron(0 * ? * * *)"
+    instance_type: str = "ml.m5.large"
+    max_runtime_seconds: int = 3600
+
+
+@dataclass
+class DataQualityMonitor:
+    """Model Monitor over a SageMaker real-time endpoint that captures data."""
+
+    endpoint: pulumi.Resource  # the job definition waits for it
+    endpoint_name: str
+    spec: MonitorSpec
+
+
+@dataclass
+class KubernetesTarget:
+    """Where the CronJob runs: the team namespace of the inference component's cluster."""
+
+    provider: k8s.Provider
+    namespace: str
+    labels: dict[str, str] = field(default_factory=dict)
+    # The Namespace resource, when this program creates it: the CronJob waits for it.
+    namespace_resource: pulumi.Resource | None = None
+
+
+@dataclass(frozen=True)
+class RetrainingSpec:
+    """When and how the pipeline image retrains the model."""
+
+    enabled: bool = True
+    schedule: str = "cron(0 3 ? * MON *)"  # EventBridge Scheduler (SageMaker Pipeline)
+    timezone: str = "UTC"
+    kubernetes_schedule: str = "0 3 * * 1"  # CronJob
+    instance_type: str = "ml.m5.large"
+    max_runtime_hours: int = 4
+    volume_size_gb: int = 30
+    experiment_name: str | None = None  # None: <team>-training
+    registered_model_name: str | None = None  # None: <team>-model
+    pipeline_arguments: tuple[str, ...] = ("--pipeline", "training")
+
+
 @dataclass
 class RetrainingArgs:
     naming: Naming
-    config: RetrainingConfig
-    backend: str
     image_uri: pulumi.Input[str]
     pipeline_role_arn: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
+    # Purpose -> bucket name; needs raw, curated, dvc and artifacts (and capture to monitor).
     buckets: dict[str, pulumi.Input[str]]
     tracking_uri: pulumi.Input[str]
+    spec: RetrainingSpec = field(default_factory=RetrainingSpec)
+    # None: a SageMaker Pipeline on an EventBridge schedule; else a CronJob in that namespace.
+    kubernetes: KubernetesTarget | None = None
     subnet_ids: pulumi.Input[list[str]] = field(default_factory=list)
     security_group_ids: pulumi.Input[list[str]] = field(default_factory=list)
-    # Model monitoring (SageMaker real-time endpoints with data capture only).
-    monitor_endpoint: pulumi.Resource | None = None
-    monitor_endpoint_name: str | None = None
-    # Kubernetes backend.
-    kubernetes_provider: k8s.Provider | None = None
-    kubernetes_namespace: pulumi.Resource | None = None
-    namespace: str = ""
-    labels: dict[str, str] = field(default_factory=dict)
+    monitor: DataQualityMonitor | None = None
+
+
+def cron_job_spec(
+    args: RetrainingArgs,
+    labels: dict[str, str],
+    service_account_name: pulumi.Input[str],
+    env: pulumi.Input[list[dict[str, str]]],
+) -> dict[str, Any]:
+    """The CronJob: one pipeline run at a time, restricted security, scratch space for Kedro."""
+    return {
+        "schedule": args.spec.kubernetes_schedule,
+        "time_zone": args.spec.timezone,
+        "concurrency_policy": "Forbid",
+        "successful_jobs_history_limit": 3,
+        "failed_jobs_history_limit": 3,
+        "job_template": {
+            "spec": {
+                "backoff_limit": 1,
+                "active_deadline_seconds": args.spec.max_runtime_hours * 3600,
+                "template": {
+                    "metadata": {"labels": {**labels, **RETRAINING_SELECTOR}},
+                    "spec": {
+                        "restart_policy": "Never",
+                        "service_account_name": service_account_name,
+                        "automount_service_account_token": False,
+                        "security_context": pod_security_context(),
+                        "containers": [
+                            {
+                                "name": "pipeline",
+                                "image": args.image_uri,
+                                "args": list(args.spec.pipeline_arguments),
+                                "env": env,
+                                "resources": {
+                                    "requests": {"cpu": "1", "memory": "2Gi"},
+                                    "limits": {"cpu": "2", "memory": "4Gi"},
+                                },
+                                "security_context": container_security_context(),
+                                # Kedro writes intermediate data and logs under /app.
+                                "volume_mounts": [
+                                    {"name": "tmp", "mount_path": "/tmp"},
+                                    {"name": "data", "mount_path": "/app/data"},
+                                ],
+                            }
+                        ],
+                        "volumes": [
+                            {"name": "tmp", "empty_dir": {"size_limit": "2Gi"}},
+                            {"name": "data", "empty_dir": {"size_limit": "10Gi"}},
+                        ],
+                    },
+                },
+            }
+        },
+    }
 
 
 class Retraining(pulumi.ComponentResource):
+    pipeline_name: pulumi.Output[str] | None
+
     def __init__(self, name: str, args: RetrainingArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlops:retraining:Retraining", name, None, opts)
         naming = args.naming
@@ -85,23 +187,24 @@ class Retraining(pulumi.ComponentResource):
             lambda v: pipeline_environment(
                 team=naming.team,
                 region=naming.region,
-                config=args.config,
                 tracking_uri=v[0],
                 buckets=dict(zip(names, v[1:], strict=True)),
+                experiment_name=args.spec.experiment_name,
+                registered_model_name=args.spec.registered_model_name,
             )
         )
-        self.pipeline_name: pulumi.Output[str] | None = None
-        if args.config.enabled and args.backend == "kubernetes":
-            self._cron_job(args, environment)
-        elif args.config.enabled:
+        self.pipeline_name = None
+        if args.spec.enabled and args.kubernetes is not None:
+            self._cron_job(args, args.kubernetes, environment)
+        elif args.spec.enabled:
             self._sagemaker_pipeline(args, environment)
-        if args.monitor_endpoint_name:
-            self._monitor(args)
+        if args.monitor is not None:
+            self._monitor(args, args.monitor)
         self.register_outputs({})
 
     def _sagemaker_pipeline(self, args: RetrainingArgs, environment: pulumi.Output) -> None:
         child = pulumi.ResourceOptions(parent=self)
-        naming, config = args.naming, args.config
+        naming = args.naming
         definition = pulumi.Output.all(
             image=args.image_uri,
             role=args.pipeline_role_arn,
@@ -115,15 +218,15 @@ class Retraining(pulumi.ComponentResource):
                 pipeline_definition(
                     image_uri=v["image"],
                     role_arn=v["role"],
-                    instance_type=config.instance_type,
-                    volume_size_gb=config.volume_size_gb,
-                    max_runtime_seconds=config.max_runtime_hours * 3600,
+                    instance_type=args.spec.instance_type,
+                    volume_size_gb=args.spec.volume_size_gb,
+                    max_runtime_seconds=args.spec.max_runtime_hours * 3600,
                     kms_key_arn=v["key"],
                     output_s3_uri=f"s3://{v['artifacts']}/retraining/reports",
                     subnet_ids=v["subnets"],
                     security_group_ids=v["groups"],
                     environment=v["environment"],
-                    arguments=config.pipeline_arguments,
+                    arguments=list(args.spec.pipeline_arguments),
                 ),
                 sort_keys=True,
             )
@@ -138,6 +241,12 @@ class Retraining(pulumi.ComponentResource):
             opts=child,
         )
         self.pipeline_name = pipeline.pipeline_name
+        self._schedule(args, pipeline)
+
+    def _schedule(self, args: RetrainingArgs, pipeline: aws.sagemaker.Pipeline) -> None:
+        """An EventBridge Scheduler schedule whose role may only start the pipeline."""
+        child = pulumi.ResourceOptions(parent=self)
+        naming = args.naming
         role = aws.iam.Role(
             "retraining-scheduler-role",
             name=naming.name("retraining", "scheduler"),
@@ -159,8 +268,8 @@ class Retraining(pulumi.ComponentResource):
             "retraining-schedule",
             name=naming.name("retraining"),
             description="Starts the retraining pipeline",
-            schedule_expression=config.schedule,
-            schedule_expression_timezone=config.timezone,
+            schedule_expression=args.spec.schedule,
+            schedule_expression_timezone=args.spec.timezone,
             flexible_time_window={"mode": "FLEXIBLE", "maximum_window_in_minutes": 30},
             target={
                 "arn": pipeline.arn,
@@ -170,10 +279,10 @@ class Retraining(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]),
         )
 
-    def _monitor(self, args: RetrainingArgs) -> None:
+    def _monitor(self, args: RetrainingArgs, monitor: DataQualityMonitor) -> None:
         child = pulumi.ResourceOptions(parent=self)
-        naming, monitor = args.naming, args.config.monitor
-        endpoint = args.monitor_endpoint_name
+        naming = args.naming
+        endpoint = monitor.endpoint_name
         network = {
             "enable_inter_container_traffic_encryption": True,
             "enable_network_isolation": True,
@@ -186,7 +295,7 @@ class Retraining(pulumi.ComponentResource):
             "data-quality-job",
             name=naming.name("data-quality"),
             role_arn=args.pipeline_role_arn,
-            data_quality_app_specification={"image_uri": model_monitor_image(naming.region)},
+            data_quality_app_specification={"image_uri": monitor.spec.image_uri},
             data_quality_job_input={
                 "endpoint_input": {
                     "endpoint_name": endpoint,
@@ -209,14 +318,14 @@ class Retraining(pulumi.ComponentResource):
             job_resources={
                 "cluster_config": {
                     "instance_count": 1,
-                    "instance_type": monitor.instance_type,
+                    "instance_type": monitor.spec.instance_type,
                     "volume_size_in_gb": 20,
                     "volume_kms_key_id": args.kms_key_arn,
                 }
             },
             network_config=network,
-            stopping_condition={"max_runtime_in_seconds": monitor.max_runtime_seconds},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[args.monitor_endpoint]),
+            stopping_condition={"max_runtime_in_seconds": monitor.spec.max_runtime_seconds},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[monitor.endpoint]),
         )
         aws.sagemaker.MonitoringSchedule(
             "data-quality-schedule",
@@ -224,23 +333,23 @@ class Retraining(pulumi.ComponentResource):
             monitoring_schedule_config={
                 "monitoring_job_definition_name": job.name,
                 "monitoring_type": "DataQuality",
-                "schedule_config": {"schedule_expression": monitor.schedule},
+                "schedule_config": {"schedule_expression": monitor.spec.schedule},
             },
             opts=child,
         )
 
-    def _cron_job(self, args: RetrainingArgs, environment: pulumi.Output) -> None:
-        config = args.config
+    def _cron_job(
+        self, args: RetrainingArgs, target: KubernetesTarget, environment: pulumi.Output
+    ) -> None:
         opts = pulumi.ResourceOptions(
             parent=self,
-            provider=args.kubernetes_provider,
-            depends_on=[args.kubernetes_namespace] if args.kubernetes_namespace else [],
+            provider=target.provider,
+            depends_on=[target.namespace_resource] if target.namespace_resource else [],
         )
-        labels = dict(args.labels)
-        selector = {"app.kubernetes.io/name": "retraining"}
+        labels = dict(target.labels)
 
         def meta(name: str) -> dict:
-            return {"name": name, "namespace": args.namespace, "labels": labels}
+            return {"name": name, "namespace": target.namespace, "labels": labels}
 
         account = k8s.core.v1.ServiceAccount(
             "retraining-service-account",
@@ -257,21 +366,9 @@ class Retraining(pulumi.ComponentResource):
             "retraining-egress",
             metadata=meta("allow-retraining-egress"),
             spec={
-                "pod_selector": {"match_labels": selector},
+                "pod_selector": {"match_labels": RETRAINING_SELECTOR},
                 "policy_types": ["Egress"],
-                "egress": [
-                    {
-                        "to": [
-                            {
-                                "namespace_selector": {
-                                    "match_labels": {"kubernetes.io/metadata.name": "kube-system"}
-                                }
-                            }
-                        ],
-                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
-                    },
-                    {"ports": [{"protocol": "TCP", "port": 443}]},
-                ],
+                "egress": dns_and_https_egress(),
             },
             opts=opts,
         )
@@ -279,49 +376,6 @@ class Retraining(pulumi.ComponentResource):
         k8s.batch.v1.CronJob(
             "retraining-cronjob",
             metadata=meta("retraining"),
-            spec={
-                "schedule": config.kubernetes_schedule,
-                "time_zone": config.timezone,
-                "concurrency_policy": "Forbid",
-                "successful_jobs_history_limit": 3,
-                "failed_jobs_history_limit": 3,
-                "job_template": {
-                    "spec": {
-                        "backoff_limit": 1,
-                        "active_deadline_seconds": config.max_runtime_hours * 3600,
-                        "template": {
-                            "metadata": {"labels": {**labels, **selector}},
-                            "spec": {
-                                "restart_policy": "Never",
-                                "service_account_name": account.metadata["name"],
-                                "automount_service_account_token": False,
-                                "security_context": pod_security_context(),
-                                "containers": [
-                                    {
-                                        "name": "pipeline",
-                                        "image": args.image_uri,
-                                        "args": list(config.pipeline_arguments),
-                                        "env": env,
-                                        "resources": {
-                                            "requests": {"cpu": "1", "memory": "2Gi"},
-                                            "limits": {"cpu": "2", "memory": "4Gi"},
-                                        },
-                                        "security_context": container_security_context(),
-                                        # Kedro writes intermediate data and logs under /app.
-                                        "volume_mounts": [
-                                            {"name": "tmp", "mount_path": "/tmp"},
-                                            {"name": "data", "mount_path": "/app/data"},
-                                        ],
-                                    }
-                                ],
-                                "volumes": [
-                                    {"name": "tmp", "empty_dir": {"size_limit": "2Gi"}},
-                                    {"name": "data", "empty_dir": {"size_limit": "10Gi"}},
-                                ],
-                            },
-                        },
-                    }
-                },
-            },
+            spec=cron_job_spec(args, labels, account.metadata["name"], env),
             opts=opts,
         )

@@ -1,123 +1,183 @@
 """The team layer's serving section: registry, images, inference endpoint and retraining.
 
-Kept out of `components/team.py` so that the layer stays a list of sections; this wires the
-team's key, buckets, personas' roles, tracking and the environment's network into the components.
+A child component of the team layer (`mlops:team:Serving`). It builds the Args of `Registry`,
+`SageMakerEndpoint` or `KubernetesInference`, and `Retraining` once each, from the specs the
+layer gives and the outputs these components give each other (image URIs, the Kubernetes
+provider and namespace, the endpoint to monitor), wired to the team's key, buckets, roles,
+tracking server and the environment's network.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 
-from components.config.retraining import monitor_enabled
-from components.inference import SageMakerEndpoint, SageMakerEndpointArgs
-from components.inference_kubernetes import KubernetesInference, KubernetesInferenceArgs
-from components.registry import Registry, RegistryArgs
-from components.retraining import Retraining, RetrainingArgs
-from components.tags import kubernetes_labels, standard_tags
+from components.inference import EndpointSpec, SageMakerEndpoint, SageMakerEndpointArgs
+from components.inference_kubernetes import (
+    KubernetesInference,
+    KubernetesInferenceArgs,
+    KubernetesServingSpec,
+)
+from components.naming import Naming
+from components.provider import moved_child_options
+from components.registry import Registry, RegistryArgs, RegistrySpec
+from components.retraining import (
+    DataQualityMonitor,
+    KubernetesTarget,
+    MonitorSpec,
+    Retraining,
+    RetrainingArgs,
+    RetrainingSpec,
+)
 
-if TYPE_CHECKING:
-    from components.naming import Naming
-    from components.settings import TeamSettings
-    from components.team import TeamLayer
 
-# Offline plans see secret config still encrypted; the kubeconfig is then this placeholder.
-KUBECONFIG_PLACEHOLDER = "offline-plan-placeholder-kubeconfig"
+@dataclass
+class ServingArgs:
+    naming: Naming
+    kms_key_arn: pulumi.Input[str]
+    buckets: Mapping[str, pulumi.Input[str]]  # purpose -> bucket name
+    ml_engineer_role_arn: pulumi.Input[str]  # pushes images
+    endpoint_role_arn: pulumi.Input[str]  # execution role of models and endpoints
+    pipeline_role_arn: pulumi.Input[str]  # execution role of pipelines and their jobs
+    tracking_uri: pulumi.Input[str]
+    subnet_ids: pulumi.Input[list[str]]
+    security_group_ids: pulumi.Input[list[str]]
+    production: bool = False
+    registry: RegistrySpec = field(default_factory=RegistrySpec)
+    extra_pusher_arns: Sequence[str] = ()  # e.g. a CI role
+    extra_puller_arns: Sequence[str] = ()  # e.g. the EKS node role (kubelet pulls images)
+    # At most one inference backend: a SageMaker endpoint, or the Kubernetes one (which
+    # creates the namespace even before a model is named).
+    endpoint: EndpointSpec | None = None
+    kubernetes: KubernetesServingSpec | None = None
+    # Kubernetes: the team's standard tags as labels, and the model server's IRSA role
+    # (None: the endpoint execution role).
+    kubernetes_labels: Mapping[str, str] = field(default_factory=dict)
+    kubernetes_role_arn: pulumi.Input[str] | None = None
+    retraining: RetrainingSpec = field(default_factory=RetrainingSpec)
+    # Model Monitor over the SageMaker endpoint's captured data; None: no monitoring.
+    monitor: MonitorSpec | None = None
 
 
-def build_serving(layer: TeamLayer, settings: TeamSettings, naming: Naming) -> dict[str, Any]:
-    """Create the section's components (children of `layer`) and return its exports."""
-    child = pulumi.ResourceOptions(parent=layer)
-    env = layer.environment
-    subnets = env.require_output("privateSubnetIds")
-    groups = env.require_output("workloadSecurityGroupIds")
-    ml_engineer = layer.personas.role_arns["ml-engineer"]
-    endpoint_role = layer.personas.execution_role_arns["endpoint"]
-    pipeline_role = layer.personas.execution_role_arns["pipeline"]
-    tracking_uri = layer.tracking.tracking_uri
-    registry_config = settings.registry
-    inference = settings.inference
-    pushers = [ml_engineer, *([registry_config.ci_role_arn] if registry_config.ci_role_arn else [])]
-    registry = Registry(
-        "registry",
-        RegistryArgs(
-            naming=naming,
-            config=registry_config,
-            kms_key_arn=layer.key.arn,
-            pusher_arns=pushers,
-            puller_arns=[endpoint_role, pipeline_role, *registry_config.pull_role_arns],
-            production=settings.production,
-        ),
-        child,
-    )
-    exports: dict[str, Any] = {
-        "ecrRepositoryUrls": {k: r.repository_url for k, r in registry.repositories.items()},
-        "imageUris": registry.image_uris,
-        "inferenceBackend": inference.backend,
-    }
-    buckets = {purpose: bucket.name for purpose, bucket in layer.buckets.items()}
-    retraining_args = RetrainingArgs(
-        naming=naming,
-        config=settings.retraining,
-        backend=inference.backend,
-        image_uri=registry.image_uris["pipeline"],
-        pipeline_role_arn=pipeline_role,
-        kms_key_arn=layer.key.arn,
-        buckets=buckets,
-        tracking_uri=tracking_uri,
-        subnet_ids=subnets,
-        security_group_ids=groups,
-    )
-    if inference.backend == "kubernetes":
-        tags = standard_tags(
-            team=settings.team.name,
-            environment=settings.environment,
-            owner=settings.owner,
-            cost_center=settings.cost_center,
-            data_classification=settings.team.data_classification,
+class Serving(pulumi.ComponentResource):
+    """Outputs: `repository_urls` and `image_uris` (image -> URI); with a SageMaker endpoint
+    `endpoint_name`; on Kubernetes `namespace` and `service_url` (None until a model is named);
+    with a retraining pipeline `retraining_pipeline_name`. Outputs that do not apply are None."""
+
+    repository_urls: dict[str, pulumi.Output[str]]
+    image_uris: dict[str, pulumi.Output[str]]
+    endpoint_name: pulumi.Output[str] | None
+    namespace: str | None
+    service_url: str | None
+    retraining_pipeline_name: pulumi.Output[str] | None
+
+    def __init__(self, name: str, args: ServingArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("mlops:team:Serving", name, None, opts)
+        if args.endpoint is not None and args.kubernetes is not None:
+            raise ValueError("ServingArgs: give `endpoint` or `kubernetes`, not both")
+        self._args = args
+        # Registry, inference and retraining were children of the team layer before this
+        # section was a component: aliased, so deployed stacks keep them (and their children).
+        self._child = moved_child_options(self, opts.parent if opts else None)
+        self.endpoint_name = self.namespace = self.service_url = None
+        registry = Registry("registry", self._registry_args(), self._child)
+        self.repository_urls = {k: r.repository_url for k, r in registry.repositories.items()}
+        self.image_uris = registry.image_uris
+        kubernetes: KubernetesTarget | None = None
+        monitor: DataQualityMonitor | None = None
+        if args.kubernetes is not None:
+            kubernetes = self._kubernetes_inference(args.kubernetes)
+        elif args.endpoint is not None:
+            monitor = self._sagemaker_endpoint(args.endpoint)
+        retraining_args = self._retraining_args(kubernetes, monitor)
+        retraining = Retraining("retraining", retraining_args, self._child)
+        self.retraining_pipeline_name = retraining.pipeline_name
+        self.register_outputs(
+            {
+                "repositoryUrls": self.repository_urls,
+                "imageUris": self.image_uris,
+                "endpointName": self.endpoint_name,
+                "namespace": self.namespace,
+                "serviceUrl": self.service_url,
+                "retrainingPipelineName": self.retraining_pipeline_name,
+            }
         )
-        namespace = inference.kubernetes.namespace or naming.scope
-        labels = kubernetes_labels(tags)
-        kube = KubernetesInference(
+
+    def _registry_args(self) -> RegistryArgs:
+        args = self._args
+        return RegistryArgs(
+            naming=args.naming,
+            kms_key_arn=args.kms_key_arn,
+            pusher_arns=[args.ml_engineer_role_arn, *args.extra_pusher_arns],
+            puller_arns=[args.endpoint_role_arn, args.pipeline_role_arn, *args.extra_puller_arns],
+            spec=args.registry,
+            production=args.production,
+        )
+
+    def _kubernetes_inference(self, spec: KubernetesServingSpec) -> KubernetesTarget:
+        """The model server in the team namespace; returns where retraining's CronJob runs."""
+        args = self._args
+        labels = dict(args.kubernetes_labels)
+        server = KubernetesInference(
             "inference",
             KubernetesInferenceArgs(
-                config=inference,
-                namespace=namespace,
+                spec=spec,
                 labels=labels,
-                image_uri=registry.image_uris["inference"],
-                irsa_role_arn=inference.kubernetes.irsa_role_arn or endpoint_role,
-                kubeconfig=inference.kubeconfig_value(KUBECONFIG_PLACEHOLDER),
-                tracking_uri=tracking_uri,
+                image_uri=self.image_uris["inference"],
+                irsa_role_arn=args.kubernetes_role_arn or args.endpoint_role_arn,
+                tracking_uri=args.tracking_uri,
             ),
-            child,
+            self._child,
         )
-        retraining_args.kubernetes_provider = kube.provider
-        retraining_args.kubernetes_namespace = kube.namespace
-        retraining_args.namespace = namespace
-        retraining_args.labels = labels
-        exports |= {"inferenceNamespace": namespace, "inferenceServiceUrl": kube.service_url}
-    elif inference.deploys_model:
+        self.namespace, self.service_url = spec.namespace, server.service_url
+        return KubernetesTarget(
+            provider=server.provider,
+            namespace=spec.namespace,
+            labels=labels,
+            namespace_resource=server.namespace,
+        )
+
+    def _sagemaker_endpoint(self, spec: EndpointSpec) -> DataQualityMonitor | None:
+        """The SageMaker endpoint; returns its data-quality monitor when monitoring is on."""
+        args = self._args
         endpoint = SageMakerEndpoint(
             "inference",
             SageMakerEndpointArgs(
-                naming=naming,
-                config=inference,
-                production=settings.production,
-                image_uri=registry.image_uris["inference"],
-                execution_role_arn=endpoint_role,
-                kms_key_arn=layer.key.arn,
-                capture_bucket=layer.buckets["capture"].name,
-                subnet_ids=subnets,
-                security_group_ids=groups,
+                naming=args.naming,
+                image_uri=self.image_uris["inference"],
+                execution_role_arn=args.endpoint_role_arn,
+                kms_key_arn=args.kms_key_arn,
+                capture_bucket=args.buckets["capture"],
+                subnet_ids=args.subnet_ids,
+                security_group_ids=args.security_group_ids,
+                spec=spec,
+                production=args.production,
             ),
-            child,
+            self._child,
         )
-        exports["endpointName"] = endpoint.endpoint.name
-        if monitor_enabled(settings):
-            retraining_args.monitor_endpoint = endpoint.endpoint
-            retraining_args.monitor_endpoint_name = endpoint.endpoint_name
-    retraining = Retraining("retraining", retraining_args, child)
-    if retraining.pipeline_name is not None:
-        exports["retrainingPipelineName"] = retraining.pipeline_name
-    return exports
+        self.endpoint_name = endpoint.endpoint.name
+        if args.monitor is None:
+            return None
+        return DataQualityMonitor(
+            endpoint=endpoint.endpoint, endpoint_name=endpoint.endpoint_name, spec=args.monitor
+        )
+
+    def _retraining_args(
+        self, kubernetes: KubernetesTarget | None, monitor: DataQualityMonitor | None
+    ) -> RetrainingArgs:
+        args = self._args
+        return RetrainingArgs(
+            naming=args.naming,
+            image_uri=self.image_uris["pipeline"],
+            pipeline_role_arn=args.pipeline_role_arn,
+            kms_key_arn=args.kms_key_arn,
+            buckets=dict(args.buckets),
+            tracking_uri=args.tracking_uri,
+            spec=args.retraining,
+            kubernetes=kubernetes,
+            subnet_ids=args.subnet_ids,
+            security_group_ids=args.security_group_ids,
+            monitor=monitor,
+        )

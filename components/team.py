@@ -1,34 +1,57 @@
-"""The team layer: key and buckets, personas, lab, tracking, then registry, inference, retraining.
+"""The team layer: key and buckets, personas, lab, tracking, then the serving section.
 
-Order matters: the lab, tracking and serving use the personas' roles, and serving uses tracking.
-Network ids come from the environment stack through a StackReference.
+The layer only wires: it turns the team's settings into each section's plain Args (the lab,
+tracking and serving use the personas' roles, and serving uses tracking), and `team_exports`
+assembles the stack's exports from the sections' outputs. Network ids come from the
+environment stack through a StackReference.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
 import pulumi
 
-from components.config.lab import allowed_instance_types
-from components.config.personas import PERSONAS
-from components.config.team import BUCKET_PURPOSES
 from components.documents.tracking import dvc_remote, dvc_remote_commands
 from components.encryption import KmsKey, KmsKeyArgs
-from components.lab import Lab, LabArgs
+from components.inference import BlueGreenDeployment, EndpointSpec
+from components.inference_kubernetes import KubernetesServingSpec
+from components.lab import CodeRepositorySpec, EnvironmentYml, Lab, LabArgs, LabMember
 from components.naming import Naming
 from components.personas import Personas, PersonasArgs
-from components.serving import build_serving
-from components.settings import TeamSettings
+from components.registry import IMAGES, RegistrySpec
+from components.retraining import MonitorSpec, RetrainingSpec
+from components.serving import Serving, ServingArgs
 from components.storage import LifecycleRules, SecureBucket, SecureBucketArgs
-from components.tracking import Tracking, TrackingArgs
+from components.tags import kubernetes_labels
+from components.tracking import Tracking, TrackingArgs, WorkingHours
+from components.tracking_self_hosted import SelfHostedMlflowSpec
+from settings import TeamSettings
+from settings.catalog import BUCKET_PURPOSES, PERSONAS, model_monitor_image
+from settings.derived import contract_drift
+from settings.models.inference import InferenceConfig
+from settings.models.tracking import SelfHostedConfig
+
+# Offline plans see secret config still encrypted; the kubeconfig is then this placeholder.
+KUBECONFIG_PLACEHOLDER = "offline-plan-placeholder-kubeconfig"
+Spec = TypeVar("Spec")
 
 
 class TeamLayer(pulumi.ComponentResource):
     exports: dict[str, pulumi.Input]
 
-    def __init__(self, settings: TeamSettings, naming: Naming, opts: pulumi.ResourceOptions):
+    def __init__(
+        self,
+        settings: TeamSettings,
+        naming: Naming,
+        tags: Mapping[str, str],
+        opts: pulumi.ResourceOptions,
+    ):
+        """`tags`: the standard tags of the team (the AWS provider's default tags)."""
         super().__init__("mlops:layer:Team", naming.scope, None, opts)
-        self.settings = settings
-        self.naming = naming
+        self.settings, self.naming = settings, naming
         self.child = pulumi.ResourceOptions(parent=self)
         stack_name = f"{pulumi.get_organization()}/{pulumi.get_project()}"
         self.environment = pulumi.StackReference(
@@ -36,19 +59,46 @@ class TeamLayer(pulumi.ComponentResource):
             stack_name=f"{stack_name}/{settings.team.environment_stack}",
             opts=self.child,
         )
-        self._data()
-        self._personas()
-        self._lab()
-        self._tracking()
-        self.exports.update(build_serving(self, settings, naming))
+        key = self._key()
+        buckets = self._buckets(key)
+        personas = self._personas(key)
+        lab = self._lab(key, personas)
+        tracking = self._tracking(key, buckets)
+        serving = self._serving(key, buckets, personas, tracking, tags)
+        self.exports = team_exports(
+            settings=settings,
+            key=key,
+            buckets=buckets,
+            personas=personas,
+            lab=lab,
+            tracking=tracking,
+            serving=serving,
+        )
         self.register_outputs(self.exports)
 
     def _env(self, name: str) -> pulumi.Output:
-        return self.environment.require_output(name)
+        """An output of the deployed environment stack, once its contract matches the file."""
+        if not hasattr(self, "_contract"):
+            self._contract = self.environment.require_output("teamContract").apply(
+                self._check_contract
+            )
+        return pulumi.Output.all(self.environment.require_output(name), self._contract).apply(
+            lambda values: values[0]
+        )
 
-    def _data(self) -> None:
+    def _check_contract(self, deployed: Any) -> bool:
+        env = self.settings.env
+        drift = contract_drift(deployed, env.team_contract)
+        if drift:
+            raise pulumi.RunError(
+                f"environment stack '{env.stack}' as deployed differs from its stack file in "
+                f"{'; '.join(drift)}; run `pulumi up -s {env.stack}` first"
+            )
+        return True
+
+    def _key(self) -> KmsKey:
         settings, naming = self.settings, self.naming
-        self.key = KmsKey(
+        return KmsKey(
             "team-key",
             KmsKeyArgs(
                 alias=naming.kms_alias("data"),
@@ -63,20 +113,23 @@ class TeamLayer(pulumi.ComponentResource):
             ),
             self.child,
         )
+
+    def _buckets(self, key: KmsKey) -> dict[str, SecureBucket]:
+        settings, naming = self.settings, self.naming
         lifecycle = settings.team.lifecycle
         rules = LifecycleRules(
             noncurrent_version_expiration_days=lifecycle.noncurrent_version_expiration_days,
             abort_incomplete_multipart_upload_days=lifecycle.abort_incomplete_multipart_upload_days,
             transition_to_infrequent_access_days=lifecycle.transition_to_infrequent_access_days,
         )
-        self.buckets: dict[str, SecureBucket] = {
+        return {
             purpose: SecureBucket(
                 f"{purpose}-bucket",
                 SecureBucketArgs(
                     bucket_name=naming.bucket(purpose),
                     purpose=purpose,
                     data_classification=settings.team.classification_of(purpose),
-                    kms_key_arn=self.key.arn,
+                    kms_key_arn=key.arn,
                     access_log_bucket=self._env("accessLogBucket"),
                     lifecycle=rules,
                     production=settings.production,
@@ -85,30 +138,21 @@ class TeamLayer(pulumi.ComponentResource):
             )
             for purpose in BUCKET_PURPOSES
         }
-        self.exports = {
-            "layer": "team",
-            "team": settings.team.name,
-            "environment": settings.environment,
-            "region": settings.region,
-            "teamKmsKeyArn": self.key.arn,
-            "buckets": {purpose: bucket.name for purpose, bucket in self.buckets.items()},
-        }
 
-    def _personas(self) -> None:
+    def _personas(self, key: KmsKey) -> Personas:
         settings = self.settings
         personas = settings.personas
-        governance = settings.env.governance
-        gpu_types = governance.allowed_gpu_instance_types if personas.allow_gpu else []
-        self.personas = Personas(
+        return Personas(
             "personas",
             PersonasArgs(
                 naming=self.naming,
-                production=settings.production,
-                kms_key_arn=self.key.arn,
+                kms_key_arn=key.arn,
                 bucket_classifications={
                     p: settings.team.classification_of(p) for p in BUCKET_PURPOSES
                 },
-                instance_types=[*governance.allowed_instance_types, *gpu_types],
+                instance_types=list(settings.instances.all_types),
+                personas=PERSONAS,
+                production=settings.production,
                 principals={p: personas.principals_of(p) for p in PERSONAS},
                 steward_readable_classifications=list(
                     personas.data_steward_readable_classifications
@@ -117,59 +161,228 @@ class TeamLayer(pulumi.ComponentResource):
             ),
             self.child,
         )
-        self.exports["personaRoleArns"] = self.personas.role_arns
-        self.exports["executionRoleArns"] = self.personas.execution_role_arns
 
-    def _lab(self) -> None:
-        settings = self.settings
-        cpu_types, gpu_types = allowed_instance_types(
-            settings.lab, settings.env, settings.personas.allow_gpu
-        )
-        self.lab = Lab(
+    def _lab(self, key: KmsKey, personas: Personas) -> Lab:
+        settings, naming, lab = self.settings, self.naming, self.settings.lab
+        yml = lab.environment_yml
+        return Lab(
             "lab",
             LabArgs(
-                config=settings.lab,
-                naming=self.naming,
+                naming=naming,
                 team=settings.team.name,
-                production=settings.production,
-                kms_key_arn=self.key.arn,
+                kms_key_arn=key.arn,
                 vpc_id=self._env("vpcId"),
                 subnet_ids=self._env("privateSubnetIds"),
                 security_group_ids=self._env("workloadSecurityGroupIds"),
-                execution_role_arns=self.personas.execution_role_arns,
-                allowed_instance_types=cpu_types + gpu_types,
+                execution_role_arns=personas.execution_role_arns,
+                kind=lab.kind,
+                production=settings.production,
+                auth_mode=lab.auth_mode,
+                idle_timeout_minutes=lab.idle_timeout_minutes,
+                members=[_from_config(LabMember, m) for m in lab.members],
+                allowed_instance_types=list(settings.instances.lab),
+                code_repositories=[
+                    _from_config(CodeRepositorySpec, r) for r in lab.code_repositories
+                ],
+                environment_yml=(
+                    None
+                    if yml is None
+                    else _from_config(
+                        EnvironmentYml,
+                        yml,
+                        bucket=naming.bucket(yml.bucket) if yml.source == "s3" else None,
+                    )
+                ),
+                package_mirror_url=lab.package_mirror_url,
+                pip_mirror_url=lab.pip_mirror_url,
+                notebook_volume_size_gb=lab.notebook_volume_size_gb,
+                home_efs_retention=lab.home_efs_retention,
             ),
             self.child,
         )
-        self.exports.update(self.lab.exports)
 
-    def _tracking(self) -> None:
-        settings = self.settings
-        # The DVC remote: the team's versioned, SSE-KMS `dvc` bucket, ready for `dvc remote add`.
-        self.dvc_remote = pulumi.Output.all(self.buckets["dvc"].name, self.key.arn).apply(
-            lambda v: dvc_remote(bucket=v[0], region=settings.region, kms_key_arn=v[1])
-        )
-        self.tracking = Tracking(
+    def _tracking(self, key: KmsKey, buckets: Mapping[str, SecureBucket]) -> Tracking:
+        settings, tracking = self.settings, self.settings.tracking
+        return Tracking(
             "tracking",
             TrackingArgs(
-                config=settings.tracking,
                 naming=self.naming,
+                kms_key_arn=key.arn,
+                artifacts_bucket=buckets["artifacts"].name,
+                artifacts_bucket_arn=buckets["artifacts"].arn,
+                kind=tracking.kind,
                 production=settings.production,
-                kms_key_arn=self.key.arn,
-                artifacts_bucket=self.buckets["artifacts"].name,
-                artifacts_bucket_arn=self.buckets["artifacts"].arn,
+                size=tracking.size,
+                mlflow_version=tracking.mlflow_version,
+                automatic_model_registration=tracking.automatic_model_registration,
+                weekly_maintenance_window_start=tracking.weekly_maintenance_window_start,
+                working_hours=(
+                    _from_config(WorkingHours, tracking.working_hours)
+                    if tracking.working_hours_on(settings.production)
+                    else None
+                ),
+                self_hosted=(
+                    _self_hosted_spec(tracking.self_hosted)
+                    if tracking.kind == "self-hosted"
+                    else None
+                ),
                 vpc_id=self._env("vpcId"),
                 subnet_ids=self._env("privateSubnetIds"),
                 client_security_group_ids=self._env("workloadSecurityGroupIds"),
             ),
             self.child,
         )
-        self.exports.update(
-            {
-                "dvcRemote": self.dvc_remote,
-                "dvcRemoteCommands": self.dvc_remote.apply(dvc_remote_commands),
-                "mlflowTrackingUri": self.tracking.tracking_uri,
-                "mlflowEnvironment": self.tracking.environment,
-                "mlflowArtifactStoreUri": self.tracking.artifact_store_uri,
-            }
+
+    def _serving(
+        self,
+        key: KmsKey,
+        buckets: Mapping[str, SecureBucket],
+        personas: Personas,
+        tracking: Tracking,
+        tags: Mapping[str, str],
+    ) -> Serving:
+        settings = self.settings
+        registry, retraining = settings.registry, settings.retraining
+        images = {i: uri for i in IMAGES if (uri := getattr(registry.images, i))}
+        monitor = (
+            _from_config(
+                MonitorSpec, retraining.monitor, image_uri=model_monitor_image(settings.region)
+            )
+            if settings.monitoring_enabled
+            else None
         )
+        return Serving(
+            "serving",
+            ServingArgs(
+                naming=self.naming,
+                kms_key_arn=key.arn,
+                buckets={purpose: bucket.name for purpose, bucket in buckets.items()},
+                ml_engineer_role_arn=personas.role_arns["ml-engineer"],
+                endpoint_role_arn=personas.execution_role_arns["endpoint"],
+                pipeline_role_arn=personas.execution_role_arns["pipeline"],
+                tracking_uri=tracking.tracking_uri,
+                subnet_ids=self._env("privateSubnetIds"),
+                security_group_ids=self._env("workloadSecurityGroupIds"),
+                production=settings.production,
+                registry=_from_config(RegistrySpec, registry, images=images),
+                extra_pusher_arns=[registry.ci_role_arn] if registry.ci_role_arn else [],
+                extra_puller_arns=list(registry.pull_role_arns),
+                endpoint=_endpoint_spec(settings.inference, settings.production),
+                kubernetes=_kubernetes_spec(settings.inference, self.naming),
+                kubernetes_labels=kubernetes_labels(dict(tags)),
+                kubernetes_role_arn=settings.inference.kubernetes.irsa_role_arn,
+                retraining=_from_config(RetrainingSpec, retraining),
+                monitor=monitor,
+            ),
+            self.child,
+        )
+
+
+def _from_config(cls: type[Spec], config: Any, **fields: Any) -> Spec:
+    """`cls` (a component's plain, frozen dataclass) from the config model's attributes of the
+    same names, plus `fields`. A field the config lacks is an error, never a silent default;
+    lists become tuples."""
+    values = dict(fields)
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name not in values:
+            if not hasattr(config, f.name):
+                raise TypeError(f"{type(config).__name__} has no {f.name!r} for {cls.__name__}")
+            value = getattr(config, f.name)
+            values[f.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)
+
+
+def _endpoint_spec(inference: InferenceConfig, production: bool) -> EndpointSpec | None:
+    """The SageMaker endpoint, if that is the backend and a model is named."""
+    if inference.backend != "sagemaker" or not inference.deploys_model:
+        return None
+    sm = inference.sagemaker
+    return _from_config(
+        EndpointSpec,
+        sm,
+        model_data_url=inference.model.data_url,
+        model_uri=inference.model.uri,
+        mode="realtime" if sm.resolved_mode(production) == "realtime" else "serverless",
+        deployment=_from_config(BlueGreenDeployment, sm.deployment),
+    )
+
+
+def _kubernetes_spec(inference: InferenceConfig, naming: Naming) -> KubernetesServingSpec | None:
+    """The Kubernetes backend's namespace and model server (namespace only without a model)."""
+    if inference.backend != "kubernetes":
+        return None
+    kube = inference.kubernetes
+    return _from_config(
+        KubernetesServingSpec,
+        kube,
+        namespace=kube.namespace or naming.scope,
+        kubeconfig=inference.kubeconfig_value(KUBECONFIG_PLACEHOLDER),
+        model_uri=inference.model.uri,
+    )
+
+
+def _self_hosted_spec(config: SelfHostedConfig) -> SelfHostedMlflowSpec:
+    if config.certificate_arn is None:  # refused by the settings before any resource
+        raise ValueError("mlops:tracking.selfHosted.certificateArn is required")
+    return _from_config(SelfHostedMlflowSpec, config)
+
+
+def team_exports(
+    *,
+    settings: TeamSettings,
+    key: KmsKey,
+    buckets: Mapping[str, SecureBucket],
+    personas: Personas,
+    lab: Lab,
+    tracking: Tracking,
+    serving: Serving,
+) -> dict[str, pulumi.Input]:
+    """The team stack's outputs, from the sections' outputs (the only place they are named)."""
+    # The DVC remote: the team's versioned, SSE-KMS `dvc` bucket, ready for `dvc remote add`.
+    remote = pulumi.Output.all(buckets["dvc"].name, key.arn).apply(
+        lambda v: dvc_remote(bucket=v[0], region=settings.region, kms_key_arn=v[1])
+    )
+    exports: dict[str, pulumi.Input] = {
+        "layer": "team",
+        "team": settings.team.name,
+        "environment": settings.environment,
+        "region": settings.region,
+        "teamKmsKeyArn": key.arn,
+        "buckets": {purpose: bucket.name for purpose, bucket in buckets.items()},
+        "personaRoleArns": personas.role_arns,
+        "executionRoleArns": personas.execution_role_arns,
+        **_lab_exports(lab),
+        "dvcRemote": remote,
+        "dvcRemoteCommands": remote.apply(dvc_remote_commands),
+        "mlflowTrackingUri": tracking.tracking_uri,
+        "mlflowEnvironment": tracking.environment,
+        "mlflowArtifactStoreUri": tracking.artifact_store_uri,
+        "ecrRepositoryUrls": serving.repository_urls,
+        "imageUris": serving.image_uris,
+        "inferenceBackend": settings.inference.backend,
+    }
+    if settings.inference.backend == "kubernetes":  # no service URL until a model is named
+        exports["inferenceNamespace"] = serving.namespace
+        exports["inferenceServiceUrl"] = serving.service_url
+    if serving.endpoint_name is not None:
+        exports["endpointName"] = serving.endpoint_name
+    if serving.retraining_pipeline_name is not None:
+        exports["retrainingPipelineName"] = serving.retraining_pipeline_name
+    return exports
+
+
+def _lab_exports(lab: Lab) -> dict[str, pulumi.Input]:
+    if lab.kind == "studio":
+        outputs = {
+            "labDomainId": lab.domain_id,
+            "labDomainUrl": lab.domain_url,
+            "labUserProfiles": lab.user_profiles,
+            "labSpaces": lab.spaces,
+            "labLifecycleConfigArn": lab.lifecycle_config_arn,
+        }
+    else:
+        outputs = {
+            "labNotebookInstances": lab.notebook_instances,
+            "labLifecycleConfigName": lab.lifecycle_config_name,
+        }
+    return {"labKind": lab.kind, **{k: v for k, v in outputs.items() if v is not None}}

@@ -2,7 +2,7 @@
 
 `sagemaker` (default): a managed SageMaker MLflow tracking server with its own least-privilege
 role, artifacts under `s3://<artifacts bucket>/mlflow`, stopped and started on a working-hours
-schedule (outside production by default). `self-hosted` (`tracking_self_hosted.py`): the image of
+schedule (`working_hours`). `self-hosted` (`tracking_self_hosted.py`): the image of
 `containers/mlflow/` on ECS Fargate in the private subnets, behind an internal HTTPS load
 balancer, with MLflow's basic-auth app, a PostgreSQL backend store on an encrypted RDS instance
 whose master credentials live in Secrets Manager, and proxied artifacts in the same bucket prefix.
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.tracking import TrackingConfig
 from components.documents.tracking import (
     MLFLOW_PREFIX,
     WORKING_HOURS_ACTIONS,
@@ -28,27 +28,62 @@ from components.documents.tracking import (
 from components.documents.trust import service_trust_policy
 from components.naming import Naming
 from components.provider import stateful_options
-from components.tracking_self_hosted import SelfHostedMlflow
+from components.tracking_self_hosted import (
+    SelfHostedMlflowArgs,
+    SelfHostedMlflowSpec,
+    self_hosted_mlflow,
+)
+
+# SageMaker MLflow versions must be exact (major.minor.patch): a short form makes the provider
+# see a change on every apply (hashicorp/terraform-provider-aws#42276).
+DEFAULT_MLFLOW_VERSION = "3.0.0"
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """EventBridge Scheduler expressions that stop and start a managed server, and their zone."""
+
+    start: str = "cron(0 7 ? * MON-FRI *)"
+    stop: str = "cron(0 20 ? * MON-FRI *)"
+    timezone: str = "UTC"
 
 
 @dataclass
 class TrackingArgs:
-    config: TrackingConfig
     naming: Naming
-    production: bool
     kms_key_arn: pulumi.Input[str]
     artifacts_bucket: pulumi.Input[str]
     artifacts_bucket_arn: pulumi.Input[str]
-    # Self-hosted only: the environment's private network.
+    kind: Literal["sagemaker", "self-hosted"] = "sagemaker"
+    production: bool = False
+    # Managed SageMaker MLflow.
+    size: Literal["Small", "Medium", "Large"] = "Small"
+    mlflow_version: str = DEFAULT_MLFLOW_VERSION
+    automatic_model_registration: bool = True
+    weekly_maintenance_window_start: str = "Sun:03:00"
+    # Stop and start the managed server on this schedule; None: it always runs.
+    working_hours: WorkingHours | None = None
+    # Self-hosted only: the server's spec (required) and the environment's private network.
+    self_hosted: SelfHostedMlflowSpec | None = None
     vpc_id: pulumi.Input[str] | None = None
     subnet_ids: pulumi.Input[list[str]] | None = None
     client_security_group_ids: pulumi.Input[list[str]] | None = None
 
 
-class Tracking(SelfHostedMlflow, pulumi.ComponentResource):
+class Tracking(pulumi.ComponentResource):
+    """One MLflow tracking server (type token `mlops:tracking:Tracking`).
+
+    Outputs: `tracking_uri` (the managed server's ARN, or the self-hosted https:// URL),
+    `environment` (the client variables), `artifact_store_uri`; managed: `tracking_server_arn`;
+    self-hosted: `database` and `auth_secret_arn` (the basic-auth secret to set).
+    """
+
     tracking_uri: pulumi.Output[str]
     tracking_server_arn: pulumi.Output[str] | None
     environment: pulumi.Output[dict[str, str]]
+    artifact_store_uri: pulumi.Output[str]
+    database: aws.rds.Instance | None = None
+    auth_secret_arn: pulumi.Output[str] | None = None
 
     def __init__(self, name: str, args: TrackingArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlops:tracking:Tracking", name, None, opts)
@@ -58,7 +93,7 @@ class Tracking(SelfHostedMlflow, pulumi.ComponentResource):
             "s3://", args.artifacts_bucket, f"/{MLFLOW_PREFIX}"
         )
         self.tracking_server_arn = None
-        if args.config.kind == "sagemaker":
+        if args.kind == "sagemaker":
             self._sagemaker(name)
         else:
             self._self_hosted(name)
@@ -68,9 +103,38 @@ class Tracking(SelfHostedMlflow, pulumi.ComponentResource):
         )
         self.register_outputs({"trackingUri": self.tracking_uri, "environment": self.environment})
 
+    # -- self-hosted on ECS Fargate --
+    def _self_hosted(self, name: str) -> None:
+        args = self._args
+        if args.self_hosted is None:
+            raise ValueError("TrackingArgs.self_hosted is required with kind self-hosted")
+        if args.vpc_id is None or args.subnet_ids is None or args.client_security_group_ids is None:
+            raise ValueError(
+                "TrackingArgs.vpc_id, subnet_ids and client_security_group_ids are required "
+                "with kind self-hosted"
+            )
+        server = self_hosted_mlflow(
+            name,
+            SelfHostedMlflowArgs(
+                naming=args.naming,
+                spec=args.self_hosted,
+                kms_key_arn=args.kms_key_arn,
+                artifacts_bucket_arn=args.artifacts_bucket_arn,
+                artifact_store_uri=self.artifact_store_uri,
+                vpc_id=args.vpc_id,
+                subnet_ids=args.subnet_ids,
+                client_security_group_ids=args.client_security_group_ids,
+                production=args.production,
+            ),
+            parent=self,
+        )
+        self.database = server.database
+        self.auth_secret_arn = server.auth_secret_arn
+        self.tracking_uri = server.tracking_uri
+
     # -- managed SageMaker MLflow --
     def _sagemaker(self, name: str) -> None:
-        args, naming, config = self._args, self._args.naming, self._args.config
+        args, naming = self._args, self._args.naming
         role = aws.iam.Role(
             f"{name}-server-role",
             name=naming.name("mlflow-server"),
@@ -90,7 +154,7 @@ class Tracking(SelfHostedMlflow, pulumi.ComponentResource):
                     tracking_server_policy(
                         bucket_arn=values[0],
                         kms_key_arn=values[1],
-                        automatic_model_registration=config.automatic_model_registration,
+                        automatic_model_registration=args.automatic_model_registration,
                         partition=naming.partition,
                         region=naming.region,
                         account_id=naming.account_id,
@@ -105,10 +169,10 @@ class Tracking(SelfHostedMlflow, pulumi.ComponentResource):
             tracking_server_name=naming.name("mlflow"),
             artifact_store_uri=self.artifact_store_uri,
             role_arn=role.arn,
-            tracking_server_size=config.size,
-            mlflow_version=config.mlflow_version,
-            automatic_model_registration=config.automatic_model_registration,
-            weekly_maintenance_window_start=config.weekly_maintenance_window_start,
+            tracking_server_size=args.size,
+            mlflow_version=args.mlflow_version,
+            automatic_model_registration=args.automatic_model_registration,
+            weekly_maintenance_window_start=args.weekly_maintenance_window_start,
             # The role must be able to reach the bucket before the server starts.
             opts=pulumi.ResourceOptions.merge(
                 server_options, pulumi.ResourceOptions(depends_on=[policy])
@@ -119,12 +183,14 @@ class Tracking(SelfHostedMlflow, pulumi.ComponentResource):
         # With the `sagemaker-mlflow` plugin, MLflow clients take the server ARN as tracking URI.
         self.tracking_uri = server.arn
         self.tracking_server_url = server.tracking_server_url
-        if config.working_hours_on(args.production):
-            self._working_hours(name, server)
+        if args.working_hours is not None:
+            self._working_hours(name, server, args.working_hours)
 
-    def _working_hours(self, name: str, server: aws.sagemaker.MlflowTrackingServer) -> None:
+    def _working_hours(
+        self, name: str, server: aws.sagemaker.MlflowTrackingServer, hours: WorkingHours
+    ) -> None:
         """Two EventBridge Scheduler schedules stop and start the server (off-hours saving)."""
-        naming, hours = self._args.naming, self._args.config.working_hours
+        naming = self._args.naming
         role = aws.iam.Role(
             f"{name}-schedule-role",
             name=naming.name("mlflow", "scheduler"),

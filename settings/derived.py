@@ -128,3 +128,14 @@ def environment_contract(
         "allowedGpuInstanceTypes": list(governance.allowed_gpu_instance_types),
         "maxGpuInstancesPerTeam": governance.max_gpu_instances_per_team,
     }
+
+
+def contract_drift(deployed: object, expected: dict[str, object]) -> list[str]:
+    """The keys of an environment contract whose deployed value differs from the file's."""
+    if not isinstance(deployed, dict):
+        return ["teamContract (not exported: the environment predates this check)"]
+    return [
+        f"{key} (deployed {deployed.get(key)!r}, file {value!r})"
+        for key, value in expected.items()
+        if deployed.get(key) != value
+    ]

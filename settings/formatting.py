@@ -7,8 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from settings.errors import describe_value
-from settings.stack_files import StackFile
+from settings.errors import SECRET_SHOWN, describe_value
 
 REGION_KEY = "aws:region"
 
@@ -19,12 +18,6 @@ def key_path(loc: tuple[Any, ...], project: str) -> str:
     for part in rest:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
     return path
-
-
-def file_path(loc: tuple[Any, ...], project: str) -> tuple[Any, ...]:
-    """The path of a value in the stack file's `config:` mapping."""
-    head, *rest = loc
-    return (head if ":" in str(head) else f"{project}:{head}", *rest)
 
 
 def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -50,7 +43,7 @@ def _is_model(value: Any) -> bool:
 
 
 def validation_lines(
-    error: ValidationError, model: type[BaseModel], project: str, written: StackFile | None
+    error: ValidationError, model: type[BaseModel], project: str, secret_keys: frozenset[str]
 ) -> list[str]:
     lines = []
     for item in error.errors():
@@ -67,10 +60,7 @@ def validation_lines(
             message = item["msg"].removeprefix("Value error, ")
             if not message.startswith("allowed:") and item["type"] == "literal_error":
                 message = "allowed: " + message.removeprefix("Input should be ")
-            as_written = written.written.get(file_path(loc, project)) if written and loc else None
-            value = describe_value(item.get("input"))
-            if as_written is not None and isinstance(item.get("input"), str):
-                as_written = None  # a string shows as itself, quoted
-            shown = describe_value(None, as_written) if as_written is not None else value
+            secret = bool(loc) and key_path(loc[:1], project) in secret_keys
+            shown = SECRET_SHOWN if secret else describe_value(item.get("input"))
             lines.append(f"{key} = {shown}: {message}")
     return lines

@@ -83,7 +83,9 @@ def load_settings(
     try:
         return model.model_validate({**values, "stack": stack})
     except ValidationError as error:
-        raise config_error(stack, validation_lines(error, model, project.name, written)) from None
+        raise config_error(
+            stack, validation_lines(error, model, project.name, secret_keys)
+        ) from None
     except RuleFailure as failure:
         raise config_error(stack, failure.problems) from None
 

@@ -1,4 +1,4 @@
-"""Pod and container security settings shared by every workload the platform runs on Kubernetes."""
+"""Kubernetes settings shared by every workload the platform runs: security contexts, egress."""
 
 from __future__ import annotations
 
@@ -26,3 +26,21 @@ def container_security_context() -> dict[str, Any]:
         "run_as_non_root": True,
         "capabilities": {"drop": ["ALL"]},
     }
+
+
+def dns_and_https_egress() -> list[dict[str, Any]]:
+    """NetworkPolicy egress rules: DNS to kube-system, and HTTPS (S3, STS, MLflow through the
+    VPC's endpoints: the private subnets have no internet route)."""
+    return [
+        {
+            "to": [
+                {
+                    "namespace_selector": {
+                        "match_labels": {"kubernetes.io/metadata.name": "kube-system"}
+                    }
+                }
+            ],
+            "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+        },
+        {"ports": [{"protocol": "TCP", "port": 443}]},
+    ]

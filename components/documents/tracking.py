@@ -1,4 +1,8 @@
-"""IAM documents and client settings for experiment tracking and the DVC remote (pure functions)."""
+"""Documents of experiment tracking and the DVC remote (pure functions).
+
+IAM policies of the tracking servers and their schedules, the self-hosted MLflow task's
+container definition, and the client settings of the DVC remote.
+"""
 
 from __future__ import annotations
 
@@ -197,3 +201,72 @@ def dvc_remote_commands(remote: dict[str, str]) -> list[str]:
     for option in ("region", "sse", "sse_kms_key_id"):
         commands.append(f"dvc remote modify {name} {option} {remote[option]}")
     return commands
+
+
+# -- self-hosted MLflow: the ECS container definition ------------------------------------------
+
+MLFLOW_PORT = 5000
+DB_PORT = 5432
+MLFLOW_DB_NAME = "mlflow"
+# RFC 1918 ranges in MLflow's host-pattern syntax.
+PRIVATE_HOST_PATTERNS = ("10.*", "192.168.*", *(f"172.{i}.*" for i in range(16, 32)))
+# The container's entrypoint wants one SQLAlchemy URI; ECS injects the RDS-managed credentials
+# as separate secret values, so this wrapper URL-encodes them into the URI, then hands over.
+BACKEND_URI_WRAPPER = (
+    "import os; from urllib.parse import quote; e = os.environ; "
+    "e['MLFLOW_BACKEND_STORE_URI'] = 'postgresql://%s:%s@%s:%s/%s' % ("
+    "quote(e.pop('DB_USERNAME'), safe=''), quote(e.pop('DB_PASSWORD'), safe=''), "
+    "e['DB_HOST'], e['DB_PORT'], e['DB_NAME']); "
+    "os.execv('/usr/local/bin/mlflow-entrypoint', ['mlflow-entrypoint'])"
+)
+
+
+def mlflow_container_definition(
+    *,
+    image: str,
+    artifacts_destination: str,
+    db_host: str,
+    db_secret_arn: str,
+    auth_secret_arn: str,
+    log_group: str,
+    alb_dns_name: str,
+    region: str,
+) -> dict[str, Any]:
+    """The MLflow container of the self-hosted task: basic auth, PostgreSQL, proxied artifacts."""
+    env = {
+        "MLFLOW_ARTIFACTS_DESTINATION": artifacts_destination,
+        "MLFLOW_HOST": "0.0.0.0",
+        "MLFLOW_PORT": str(MLFLOW_PORT),
+        "MLFLOW_AUTH_DEFAULT_PERMISSION": "READ",
+        # Host-header allow-list: the load balancer's name, and private addresses for its
+        # health checks (which use the task's IP).
+        "MLFLOW_SERVER_ALLOWED_HOSTS": ",".join((alb_dns_name, *PRIVATE_HOST_PATTERNS)),
+        "DB_HOST": db_host,
+        "DB_PORT": str(DB_PORT),
+        "DB_NAME": MLFLOW_DB_NAME,
+        "AWS_REGION": region,
+    }
+    secrets = {
+        "DB_USERNAME": f"{db_secret_arn}:username::",
+        "DB_PASSWORD": f"{db_secret_arn}:password::",
+        "MLFLOW_AUTH_ADMIN_PASSWORD": f"{auth_secret_arn}:admin_password::",
+        "MLFLOW_FLASK_SERVER_SECRET_KEY": f"{auth_secret_arn}:flask_secret_key::",
+    }
+    return {
+        "name": "mlflow",
+        "image": image,
+        "essential": True,
+        "entryPoint": ["python", "-c", BACKEND_URI_WRAPPER],
+        "portMappings": [{"containerPort": MLFLOW_PORT, "protocol": "tcp"}],
+        "environment": [{"name": k, "value": v} for k, v in sorted(env.items())],
+        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())],
+        "user": "10001:10001",
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": log_group,
+                "awslogs-region": region,
+                "awslogs-stream-prefix": "mlflow",
+            },
+        },
+    }

@@ -19,14 +19,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+import settings
 from mlopsctl.plan.mock_outputs import CloudContext
 from mlopsctl.plan.model import Plan
+from settings import ConfigError, Project
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER_SECRET = "offline-plan-placeholder-secret"
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 class PlanError(Exception):
@@ -42,30 +41,23 @@ class PlanError(Exception):
 
 
 def project_name(project_dir: Path = PROJECT_ROOT) -> str:
-    return yaml.load((project_dir / "Pulumi.yaml").read_text(), Loader=YAML_LOADER)["name"]
+    return _project(project_dir).name
+
+
+def _project(project_dir: Path) -> Project:
+    try:
+        return Project.at(project_dir)
+    except ConfigError as error:
+        raise PlanError(str(error)) from error
 
 
 def stack_config(stack: str, project_dir: Path = PROJECT_ROOT) -> dict[str, Any]:
-    """The config the CLI would give the program: Pulumi.yaml defaults, then the stack file.
-
-    Values become what the runtime sees: strings, objects JSON-encoded. Secure values cannot be
-    decrypted offline and are replaced by a placeholder.
-    """
-    project = yaml.load((project_dir / "Pulumi.yaml").read_text(), Loader=YAML_LOADER)
-    name = project["name"]
-    stacks_dir = project_dir / project.get("stackConfigDir", ".")
-    path = stacks_dir / f"Pulumi.{stack}.yaml"
-    if not path.is_file():
-        known = sorted(p.name[7:-5] for p in stacks_dir.glob("Pulumi.*.yaml"))
-        raise PlanError(
-            f"no stack file {path.name} in {stacks_dir}; known stacks: {', '.join(known)}"
-        )
-    merged: dict[str, Any] = {}
-    for key, declaration in (project.get("config") or {}).items():
-        if isinstance(declaration, dict) and "default" in declaration:
-            merged[key if ":" in key else f"{name}:{key}"] = declaration["default"]
-    merged.update((yaml.load(path.read_text(), Loader=YAML_LOADER) or {}).get("config") or {})
-    return merged
+    """The config the CLI would give the program: Pulumi.yaml defaults, then the stack file
+    (read by `settings`, the only reader of stack files)."""
+    try:
+        return settings.stack_config(_project(project_dir), stack)
+    except ConfigError as error:
+        raise PlanError(str(error)) from error
 
 
 def _runtime_value(value: Any) -> str:
@@ -106,10 +98,7 @@ def plan_config(stack: str, config: Mapping[str, Any], project_dir: Path = PROJE
     references: dict[str, dict[str, Any]] = {}
     team = config.get(f"{project}:team")
     env_stack = team.get("environmentStack") if isinstance(team, dict) else None
-    if (
-        isinstance(env_stack, str)
-        and (project_dir / "stacks" / f"Pulumi.{env_stack}.yaml").is_file()
-    ):
+    if isinstance(env_stack, str) and _project(project_dir).has_stack(env_stack):
         env_config = stack_config(env_stack, project_dir)
         if env_config.get(f"{project}:layer") == "environment":
             references[env_stack] = plan_stack(env_stack, project_dir).exports
@@ -118,7 +107,8 @@ def plan_config(stack: str, config: Mapping[str, Any], project_dir: Path = PROJE
 
 def _stack_files_fingerprint(project_dir: Path) -> str:
     """Cache key part that changes whenever a stack file or Pulumi.yaml changes."""
-    files = [*sorted((project_dir / "stacks").glob("Pulumi.*.yaml")), project_dir / "Pulumi.yaml"]
+    project = _project(project_dir)
+    files = [*map(project.stack_path, project.stacks()), project.root / "Pulumi.yaml"]
     return "|".join(f"{f.name}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files)
 
 
@@ -198,7 +188,9 @@ def _run_in_fresh_context(
         registered = len(monitor.planned_resources())
         for task in asyncio.all_tasks(loop):
             task.cancel()  # a failed program leaves RPCs pending: drop them with this plan
-        raise PlanError(str(error), registered) from error
+        # The program turns a ConfigError into pulumi.RunError (no traceback under the CLI).
+        cause = error.__cause__ if isinstance(error.__cause__, ConfigError) else error
+        raise PlanError(str(error), registered) from cause
     finally:
         # Stop the executor threads the SDK ran its RPCs on, or every plan leaves them for the
         # interpreter to join at exit. The loop itself is not closed: the SDK's threads keep

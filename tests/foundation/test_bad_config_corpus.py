@@ -1,213 +1,66 @@
-"""A corpus of bad stack configs: each gives one clear error, naming the key, before any resource."""
+"""A corpus of bad stack files: each gives one clear error, naming the key (or the file, line
+and column), with no secret echoed, before any resource is registered.
+
+Each file in `bad_configs/` is a stack file as a person might write it, with a header:
+`# expect: <text the error must contain>` (`{file}` stands for the file's path in the project)
+and optionally `# secret: <text that must never appear>`.
+"""
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import pytest
 
-from components.settings import ConfigError
-from mlopsctl.plan.engine import PlanError, plan_config, stack_config
+from mlopsctl.plan.engine import PlanError, plan_stack
+from settings import ConfigError
 
-# (id, stack, changes to the stack's config (None removes a key), text the error must contain)
-CORPUS = [
-    ("wrong-type-production", "dev", {"mlops:production": "yes-please"}, "mlops:production"),
-    (
-        "unknown-top-level-key",
-        "fraud-dev",
-        {"mlops:teem": {"name": "x"}},
-        "mlops:teem: unknown key (did you mean 'mlops:team'?)",
-    ),
-    (
-        "unknown-nested-key",
-        "fraud-dev",
-        {
-            "mlops:team": {
-                "name": "fraud",
-                "environmentStack": "dev",
-                "dataClasification": "internal",
-            }
-        },
-        "mlops:team.dataClasification: unknown key (did you mean 'dataClassification'?)",
-    ),
-    (
-        "bad-cidr",
-        "dev",
-        {
-            "mlops:network": {
-                "mode": "create",
-                "cidr": "10.20.0.1/16",
-                "availabilityZones": ["eu-west-1a", "eu-west-1b"],
-            }
-        },
-        "mlops:network.cidr = '10.20.0.1/16'",
-    ),
-    (
-        "public-cidr",
-        "dev",
-        {
-            "mlops:network": {
-                "mode": "create",
-                "cidr": "8.8.0.0/16",
-                "availabilityZones": ["eu-west-1a", "eu-west-1b"],
-            }
-        },
-        "private (RFC 1918)",
-    ),
-    (
-        "single-az",
-        "dev",
-        {"mlops:network": {"mode": "create", "availabilityZones": ["eu-west-1a"]}},
-        "at least two distinct availability zones",
-    ),
-    (
-        "adopt-without-ids",
-        "dev",
-        {"mlops:network": {"mode": "adopt"}},
-        "vpcId, at least two subnetIds",
-    ),
-    (
-        "bad-vpc-id",
-        "dev",
-        {
-            "mlops:network": {
-                "mode": "adopt",
-                "vpcId": "vpc-xyz",
-                "subnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-                "securityGroupIds": ["sg-0123456789abcdef0"],
-            }
-        },
-        "mlops:network.vpcId = 'vpc-xyz'",
-    ),
-    (
-        "bad-team-name",
-        "fraud-dev",
-        {"mlops:team": {"name": "Fraud_Team", "environmentStack": "dev"}},
-        "mlops:team.name = 'Fraud_Team': allowed: 2-16 lowercase letters or digits",
-    ),
-    (
-        "reserved-team-name",
-        "fraud-dev",
-        {"mlops:team": {"name": "platform", "environmentStack": "dev"}},
-        "reserved for the environment layer",
-    ),
-    (
-        "missing-environment-stack",
-        "fraud-dev",
-        {"mlops:team": {"name": "fraud", "environmentStack": "qa"}},
-        "mlops:team.environmentStack = 'qa': no such stack file; allowed: dev, prod",
-    ),
-    (
-        "team-points-at-team-stack",
-        "fraud-dev",
-        {"mlops:team": {"name": "fraud", "environmentStack": "fraud-prod"}},
-        "mlops:team.environmentStack = 'fraud-prod': is not an environment-layer stack",
-    ),
-    (
-        "environment-mismatch",
-        "fraud-dev",
-        {"mlops:environment": "prod"},
-        "mlops:environment = 'prod': must equal the environment stack 'dev'",
-    ),
-    (
-        "account-mismatch",
-        "fraud-dev",
-        {"mlops:accountId": "999999999999"},
-        "mlops:accountId = '999999999999': must equal the environment stack",
-    ),
-    (
-        "bad-account-id",
-        "dev",
-        {"mlops:accountId": "12345"},
-        "mlops:accountId = '12345': allowed: a 12-digit",
-    ),
-    (
-        "bad-region",
-        "dev",
-        {"aws:region": "europe"},
-        "aws:region = 'europe': allowed: an AWS region name",
-    ),
-    (
-        "bad-owner",
-        "dev",
-        {"mlops:owner": "nobody"},
-        "mlops:owner = 'nobody': allowed: an e-mail address",
-    ),
-    ("missing-owner", "dev", {"mlops:owner": None}, "mlops:owner: missing"),
-    (
-        "unknown-layer",
-        "dev",
-        {"mlops:layer": "shared"},
-        "mlops:layer = 'shared': allowed: 'environment' or 'team'",
-    ),
-    (
-        "environment-key-on-team-stack",
-        "fraud-dev",
-        {"mlops:network": {"mode": "create"}},
-        "mlops:network: belongs to the environment layer",
-    ),
-    (
-        "bad-classification",
-        "fraud-dev",
-        {
-            "mlops:team": {
-                "name": "fraud",
-                "environmentStack": "dev",
-                "dataClassification": "secret",
-            }
-        },
-        "mlops:team.dataClassification = 'secret'",
-    ),
-    (
-        "lifecycle-out-of-range",
-        "fraud-dev",
-        {
-            "mlops:team": {
-                "name": "fraud",
-                "environmentStack": "dev",
-                "lifecycle": {"noncurrentVersionExpirationDays": 0},
-            }
-        },
-        "mlops:team.lifecycle.noncurrentVersionExpirationDays = 0: allowed: an integer from 1 to 3650",
-    ),
-    (
-        "ia-transition-too-early",
-        "fraud-dev",
-        {
-            "mlops:team": {
-                "name": "fraud",
-                "environmentStack": "dev",
-                "lifecycle": {"transitionToInfrequentAccessDays": 10},
-            }
-        },
-        "transitionToInfrequentAccessDays = 10: allowed: 0 (off) or 30-3650 days",
-    ),
-    (
-        "gpu-type-not-an-instance-type",
-        "dev",
-        {"mlops:governance": {"allowedGpuInstanceTypes": ["g5.xlarge"]}},
-        "mlops:governance.allowedGpuInstanceTypes[0] = 'g5.xlarge'",
-    ),
-]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CORPUS_DIR = Path(__file__).parent / "bad_configs"
+CORPUS = sorted(CORPUS_DIR.glob("*.yaml"))
 
 
-@pytest.mark.parametrize(
-    ("stack", "changes", "expected"), [c[1:] for c in CORPUS], ids=[c[0] for c in CORPUS]
-)
-def test_bad_config_gives_one_clear_error_before_any_resource(stack, changes, expected):
-    config = stack_config(stack)
-    for key, value in changes.items():
-        if value is None:
-            config.pop(key)
-        else:
-            config[key] = value
+def _header(path: Path, name: str) -> str | None:
+    match = re.search(rf"^# {name}: (.*)$", path.read_text(), re.M)
+    return match.group(1) if match else None
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """The program, the project file and the shipped environment stacks, plus the corpus."""
+    root = tmp_path_factory.mktemp("bad-config-project")
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT_ROOT / name, root / name)
+    (root / "stacks").mkdir()
+    for env in ("dev", "prod", "fraud-prod"):  # fraud-prod: a team stack to point at
+        shutil.copy(PROJECT_ROOT / "stacks" / f"Pulumi.{env}.yaml", root / "stacks")
+    for path in CORPUS:
+        shutil.copy(path, root / "stacks" / f"Pulumi.{path.stem}.yaml")
+    return root
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_bad_stack_file_gives_one_clear_error_before_any_resource(project, path):
+    expected = _header(path, "expect")
+    assert expected, f"{path.name} has no '# expect:' header"
+    expected = expected.replace("{file}", f"stacks/Pulumi.{path.stem}.yaml")
     with pytest.raises(PlanError) as caught:
-        plan_config(stack, config)
+        plan_stack(path.stem, project)
     error = caught.value
-    assert isinstance(error.__cause__, ConfigError), error
-    message = str(error.__cause__)
-    assert expected in message
-    assert message.count("\n  - ") == 1, f"expected exactly one problem, got:\n{message}"
+    assert isinstance(error.__cause__, ConfigError), repr(error.__cause__)
+    message = str(error)
+    assert expected in message, message
+    problems = message.count("\n  - ") if "\n" in message else 1
+    assert problems == 1, f"expected exactly one problem, got:\n{message}"
+    assert "Traceback" not in message
+    secret = _header(path, "secret")
+    if secret:
+        assert secret not in message
     assert error.registered == 0, "resources were registered before the config error"
 
 
-def test_corpus_is_large_enough():
-    assert len(CORPUS) >= 15
+def test_corpus_covers_at_least_forty_mistakes():
+    assert len(CORPUS) >= 40
+    assert len({_header(p, "expect") for p in CORPUS}) == len(CORPUS), "duplicate expectations"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from components.config.environment import DEFAULT_INTERFACE_ENDPOINTS, INTERFACE_ENDPOINT_SERVICES
 from components.network import subnet_cidrs
+from settings.catalog import DEFAULT_INTERFACE_ENDPOINTS, INTERFACE_ENDPOINT_SERVICES
 
 
 def test_create_mode_private_subnets_in_each_zone_without_internet(plan):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
-from components.settings import LAYER_OBJECT_KEYS, PROJECT_ROOT, EnvironmentSettings, TeamSettings
+from settings import EnvironmentSettings, TeamSettings
+from settings.loader import LAYER_OBJECT_KEYS
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 ALLOWED_TYPES = {"string", "integer", "boolean", "array"}
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from components.settings import ConfigError
 from mlopsctl.plan.engine import PlanError
+from settings import ConfigError
 
 CASES = [
     (
@@ -44,7 +44,11 @@ CASES = [
     (
         "fraud-dev",
         {"mlops:retraining": {"schedule": "every monday"}},
-        ["mlops:retraining.schedule", "'every monday'", "allowed: an EventBridge schedule"],
+        [
+            "mlops:retraining.schedule",
+            "'every monday'",
+            "allowed: an EventBridge Scheduler expression",
+        ],
     ),
     (
         "vision-dev",

@@ -107,8 +107,8 @@ def test_without_configured_images_they_are_built_and_pushed_to_the_team_reposit
     ],
 )
 def test_bad_image_uri_is_refused_before_any_resource(plan_with, uri):
-    from components.settings import ConfigError
     from mlopsctl.plan.engine import PlanError
+    from settings import ConfigError
 
     with pytest.raises(PlanError) as caught:
         plan_with("fraud-dev", {"mlops:registry": {"images": {"inference": uri}}})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.settings import ConfigError
 from mlopsctl.plan.engine import PlanError
+from settings import ConfigError
 
 MEMBER = {"name": "dave", "persona": "data-scientist"}
 REPO = "https://git.internal.example.com/fraud/repo{}.git"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.settings import ConfigError
 from mlopsctl.plan.engine import PlanError
+from settings import ConfigError
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import enable_iam_authentication
 
-from components.config.team import BUCKET_PURPOSES
 from mlopsctl.commands.access import naming_of, resolve
+from settings.catalog import BUCKET_PURPOSES
 from tests.personas.helpers import role_documents
 
 REGION = "eu-west-1"

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.settings import read_stack_file
 from mlopsctl.policy_runner import load_pack_config
 from policies.registry import RULES, all_policies, policy_names
+from settings import Project, read_stack_file
 from tests.conftest import ENVIRONMENT_STACKS, PROJECT_ROOT
 
+PROJECT = Project.at(PROJECT_ROOT)
 PACK = PROJECT_ROOT / "policies"
 
 
@@ -60,7 +61,7 @@ def test_shipped_pack_configs_load(environment: str) -> None:
 @pytest.mark.parametrize("stack", ENVIRONMENT_STACKS)
 def test_pack_allow_lists_match_the_environment_stack(stack: str) -> None:
     """The pack enforces the same instance-type allow-lists the environment stack declares."""
-    stack_config = read_stack_file(stack)
+    stack_config = read_stack_file(PROJECT, stack).config
     governance = stack_config["mlops:governance"]
     pack = load_pack_config(PACK / "config" / f"{stack_config['mlops:environment']}.json")
     types = pack["cost-instance-type-allowed"]
@@ -70,7 +71,11 @@ def test_pack_allow_lists_match_the_environment_stack(stack: str) -> None:
         pack["cost-gpu-instance-limit"]["maxGpuInstancesPerTeam"]
         == governance["maxGpuInstancesPerTeam"]
     )
-    other = {read_stack_file(s)["mlops:accountId"] for s in ENVIRONMENT_STACKS if s != stack}
+    other = {
+        read_stack_file(PROJECT, s).config["mlops:accountId"]
+        for s in ENVIRONMENT_STACKS
+        if s != stack
+    }
     isolation = pack["governance-cross-environment-isolation"]["otherEnvironmentAccountIds"]
     assert other <= set(isolation)
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from components.config.tracking import SAGEMAKER_MLFLOW_VERSIONS
-from components.settings import ConfigError
 from mlopsctl.plan.engine import PlanError
+from settings import ConfigError
+from settings.models.tracking import SAGEMAKER_MLFLOW_VERSIONS
 from tests.conftest import policy_document
 
 SERVER = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"

@@ -1,1 +1,0 @@
-"""Typed, validated stack configuration models, one file per concern."""

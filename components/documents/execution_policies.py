@@ -1,0 +1,115 @@
+"""Permission policies of the team's SageMaker execution roles (personas, endpoint, pipeline)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.documents.guardrails import guardrail_statements
+from components.documents.iam import (
+    JOB_ACTIONS,
+    LIST_BUCKET,
+    READ_OBJECT,
+    READ_ONLY_SAGEMAKER,
+    TeamAccess,
+    document,
+    statement,
+)
+from components.documents.team_statements import (
+    bucket_statements,
+    ecr_pull_statements,
+    kms_statement,
+    mlflow_statements,
+    pass_role,
+)
+
+
+def runtime_statements(a: TeamAccess) -> list[dict[str, Any]]:
+    """What any SageMaker job/app needs to run in the team's VPC: logs, ENIs, images, key."""
+    return [
+        statement(
+            "WriteSageMakerLogs",
+            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:CreateLogGroup"],
+            a.arn("logs", "log-group:/aws/sagemaker/*"),
+        ),
+        # VPC mode: SageMaker creates ENIs in the team's subnets. EC2 Describe* and
+        # CreateNetworkInterface support no useful resource scoping here (read 2026-11); the
+        # account condition keeps them in this account.
+        # VPC mode: SageMaker creates ENIs in the team's subnets (in this account and region);
+        # EC2 Describe* supports no resource-level permission (EC2 authorization reference,
+        # read 2026-11).
+        statement(
+            "VpcNetworkInterfaces",
+            [
+                "ec2:CreateNetworkInterface",
+                "ec2:CreateNetworkInterfacePermission",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DeleteNetworkInterfacePermission",
+            ],
+            a.arn("ec2", "*"),
+        ),
+        statement(
+            "DescribeNetwork",
+            [
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeDhcpOptions",
+            ],
+            "*",
+        ),
+        *ecr_pull_statements(a),
+        kms_statement(a),
+    ]
+
+
+def persona_execution_policy(a: TeamAccess, persona: str) -> dict[str, Any]:
+    """SageMaker acting for a persona (Studio profile, notebooks): the persona's data access."""
+    if persona == "data-steward":
+        readable = sorted(
+            p
+            for p, c in a.bucket_classifications.items()
+            if c in a.steward_readable_classifications
+        )
+        data = bucket_statements(a, "Steward", readable, [])
+        extra: list[dict[str, Any]] = []
+    else:
+        read = ["raw", "curated"] + (["capture"] if persona == "ml-engineer" else [])
+        data = bucket_statements(a, "Team", read, ["dvc", "artifacts"])
+        extra = mlflow_statements(a)
+    return document(*data, *runtime_statements(a), *extra, *guardrail_statements(a))
+
+
+def endpoint_execution_policy(a: TeamAccess) -> dict[str, Any]:
+    """Endpoints and models: read model artifacts, write data capture, pull images."""
+    return document(
+        statement("ListModelBuckets", LIST_BUCKET, a.buckets("artifacts", "capture")),
+        statement("ReadModelArtifacts", READ_OBJECT, a.objects("artifacts")),
+        statement(
+            "WriteDataCapture", ["s3:PutObject", "s3:AbortMultipartUpload"], a.objects("capture")
+        ),
+        *runtime_statements(a),
+        *guardrail_statements(a),
+    )
+
+
+def pipeline_execution_policy(a: TeamAccess) -> dict[str, Any]:
+    """Pipelines, training and processing: data in, models and DVC out, MLflow, child jobs."""
+    return document(
+        *bucket_statements(a, "Team", ["raw", "curated", "capture"], ["dvc", "artifacts"]),
+        *runtime_statements(a),
+        *mlflow_statements(a),
+        statement(
+            "RunTeamJobs",
+            [*JOB_ACTIONS, "sagemaker:AddTags"],
+            [
+                a.sagemaker("training-job"),
+                a.sagemaker("processing-job"),
+                a.sagemaker("hyper-parameter-tuning-job"),
+                a.sagemaker("transform-job"),
+            ],
+        ),
+        statement("ReadSageMaker", READ_ONLY_SAGEMAKER, "*"),
+        pass_role(a, "PassPipelineRoleToJobs", ["pipeline"]),
+        *guardrail_statements(a),
+    )
