@@ -1,12 +1,19 @@
-"""mlopsctl entry point: one sub-command per platform-team task."""
+"""mlopsctl entry point: one sub-command per platform-team task.
+
+Every sub-command works on one project (`mlopsctl --project DIR`, else the nearest directory at
+or above the current one whose Pulumi.yaml is this blueprint's; see mlopsctl/commands/), which
+is resolved here and handed to the command as `args.project`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str]] = {
     # name: (help, add_arguments, "module:function")
@@ -57,9 +64,6 @@ def _onboard_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--owner", metavar="EMAIL", help="owner tag (default: the env's owner)")
     parser.add_argument("--cost-center", metavar="CC", help="cost-center tag (default: env's)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing stack file")
-    parser.add_argument(
-        "--project-dir", help="project to write into (default: $MLOPS_PROJECT_DIR or this repo)"
-    )
 
 
 @_register(
@@ -72,9 +76,6 @@ def _member_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stack", help="team stack, e.g. fraud-dev")
     parser.add_argument("members", nargs="+", metavar="NAME[:PERSONA]")
     parser.add_argument("--instance-type", help="defaultInstanceType of added members")
-    parser.add_argument(
-        "--project-dir", help="project to edit (default: $MLOPS_PROJECT_DIR or this repo)"
-    )
 
 
 @_register(
@@ -120,6 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlopsctl", description="The MLOps platform team's command line (offline by default)."
     )
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        dest="project_dir",
+        type=Path,
+        help="the project to work on (default: the nearest directory at or above the current "
+        "one with this project's Pulumi.yaml)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, add_arguments, _) in COMMANDS.items():
         add_arguments(sub.add_parser(name, help=help_text, description=help_text))
@@ -131,16 +140,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     module_name, function_name = COMMANDS[args.command][2].split(":")
     import importlib
 
-    from components.settings import ConfigError
+    from mlopsctl.commands import locate_project
     from mlopsctl.plan.engine import PlanError
+    from settings import ConfigError
 
     console = Console(stderr=True)
     try:
+        args.project = locate_project(args.project_dir)
         return int(getattr(importlib.import_module(module_name), function_name)(args) or 0)
     except (ConfigError, PlanError) as error:
         cause = error.__cause__ if isinstance(error, PlanError) else None
         message = str(cause) if isinstance(cause, ConfigError) else str(error)
-        console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
         return 2
 
 

@@ -15,9 +15,7 @@ from typing import Any
 
 import yaml
 
-from mlopsctl.plan.engine import PROJECT_ROOT
-
-ACCESS_MATRIX = PROJECT_ROOT / "access" / "matrix.yaml"
+from mlopsctl.access import MATRIX_FILE as ACCESS_MATRIX
 
 Section = Callable[[Mapping[str, Any]], list[str] | None]
 
@@ -179,7 +177,7 @@ def _personas(exports: Mapping[str, Any], matrix_path: Path = ACCESS_MATRIX) -> 
     if matrix:
         out += _matrix_table(matrix, str(exports.get("stack", "")))
     else:
-        out += ["_The access matrix (`access/matrix.yaml`) is not in this checkout yet._", ""]
+        out += ["_The access matrix (`mlopsctl/access/matrix.yaml`) is not installed._", ""]
     return out
 
 
@@ -206,7 +204,7 @@ def _matrix_table(matrix: Any, stack: str = "") -> list[str]:
     if not isinstance(rows, list) or not rows or not isinstance(rows[0], Mapping):
         return [
             "_The access matrix has a shape this handbook cannot tabulate; see "
-            "`access/matrix.yaml`._",
+            "`mlopsctl/access/matrix.yaml`._",
             "",
         ]
     columns: list[str] = []
@@ -214,7 +212,7 @@ def _matrix_table(matrix: Any, stack: str = "") -> list[str]:
         for key in row:
             if key not in columns:
                 columns.append(str(key))
-    out = ["Access matrix (`access/matrix.yaml`):", "", "| " + " | ".join(columns) + " |"]
+    out = ["Access matrix (`mlopsctl/access/matrix.yaml`):", "", "| " + " | ".join(columns) + " |"]
     out.append("|" + "---|" * len(columns))
     for row in rows:
         cells = [_cell(row.get(c, "")) for c in columns]

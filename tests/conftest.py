@@ -4,22 +4,55 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from components.settings import available_stacks, read_stack_file
 from mlopsctl.plan import Plan, plan_stack
 from mlopsctl.plan.engine import stack_config
+from settings import Project, stack_layer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_STACKS = available_stacks()
-ENVIRONMENT_STACKS = [
-    s for s in SHIPPED_STACKS if read_stack_file(s).get("mlops:layer") == "environment"
-]
-TEAM_STACKS = [s for s in SHIPPED_STACKS if read_stack_file(s).get("mlops:layer") == "team"]
+PROJECT = Project.at(PROJECT_ROOT)
+GIT_TIMEOUT_SECONDS = 120  # a hang guard only; `git ls-files` takes milliseconds
+
+
+def shipped_stacks(project: Project = PROJECT) -> list[str]:
+    """The stacks the project ships: its stack files tracked by git.
+
+    A stack file someone added (an onboarded `Pulumi.ledger-dev.yaml` left in `stacks/`) is not
+    shipped, so the suite never depends on it. Outside a git checkout (an unpacked release), or
+    when git tracks none of them, every stack file in the stack config dir is shipped.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--", "."],
+            cwd=project.stacks_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=GIT_TIMEOUT_SECONDS,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return project.stacks()
+    on_disk = set(project.stacks())
+    tracked = sorted(
+        name[len("Pulumi.") : -len(".yaml")]
+        for name in listed.split("\0")
+        if name.startswith("Pulumi.") and name.endswith(".yaml")  # top level of the stack dir
+    )
+    return [s for s in tracked if s in on_disk] if tracked else sorted(on_disk)
+
+
+SHIPPED_STACKS = shipped_stacks()
+ENVIRONMENT_STACKS = [s for s in SHIPPED_STACKS if stack_layer(PROJECT, s) == "environment"]
+TEAM_STACKS = [s for s in SHIPPED_STACKS if stack_layer(PROJECT, s) == "team"]
 
 
 def deep_merge(base: Any, change: Any) -> Any:

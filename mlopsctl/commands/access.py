@@ -1,8 +1,9 @@
-"""`mlopsctl access <stack>`: the access matrix (access/matrix.yaml) as a table and as Markdown.
+"""`mlopsctl access <stack>`: the access matrix as a table and as Markdown.
 
-The matrix is data: persona x action x resource -> allow | deny. This module loads it, resolves
-its symbolic resources (`object:fraud-dev/raw`) to the ARNs the stack's naming produces, and
-renders it. The tests (tests/personas/) prove every cell against the planned IAM documents.
+The matrix is data (mlopsctl/access/matrix.yaml, shipped in the package): persona x action x
+resource -> allow | deny. This module loads it, resolves its symbolic resources
+(`object:fraud-dev/raw`) to the ARNs the naming of the project's stack produces, and renders it.
+The tests (tests/personas/) prove every cell against the planned IAM documents.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from components.naming import Naming
-from components.settings import PROJECT_ROOT, read_stack_file
+from mlopsctl.access import MATRIX_FILE
+from mlopsctl.commands import locate_project
+from settings import Project, read_stack_file
 
-MATRIX_FILE = PROJECT_ROOT / "access" / "matrix.yaml"
 # Services whose authorization moto evaluates against the resource (moto 5.2, read 2026-11).
 MOTO_SERVICES = frozenset({"s3", "iam"})
 
@@ -55,9 +57,12 @@ def load_matrix(path: Path = MATRIX_FILE) -> list[Cell]:
     return cells
 
 
-def naming_of(stack: str) -> Naming:
-    """The naming of a stack, from its stack file alone (no plan needed)."""
-    config = read_stack_file(stack)
+def naming_of(stack: str, project: Project | None = None) -> Naming:
+    """The naming of a stack, from its stack file alone (no plan needed).
+
+    `project` defaults to the one mlopsctl would find from the current directory.
+    """
+    config = read_stack_file(project or locate_project(), stack).config
     team = config.get("mlops:team") or {}
     return Naming(
         prefix=config.get("mlops:namePrefix", "mlops"),
@@ -68,19 +73,21 @@ def naming_of(stack: str) -> Naming:
     )
 
 
-def resolve(resource: str, key_arns: dict[str, str] | None = None) -> str:
+def resolve(
+    resource: str, key_arns: dict[str, str] | None = None, project: Project | None = None
+) -> str:
     """`object:fraud-dev/raw` -> `arn:aws:s3:::<bucket>/matrix/sample.csv`, and so on."""
     kind, _, rest = resource.partition(":")
     if kind == "arn":
         stack, service, name = rest.split(":", 2)
-        naming = naming_of(stack)
+        naming = naming_of(stack, project)
         return naming.arn(service, name.format(scope=naming.scope))
     if kind == "key":
         if not key_arns or rest not in key_arns:
             raise KeyError(f"{resource}: the key ARN of stack {rest} is only known from its plan")
         return key_arns[rest]
     stack, _, name = rest.partition("/")
-    naming = naming_of(stack)
+    naming = naming_of(stack, project)
     if kind == "object":
         return f"{naming.bucket_arn(name)}/matrix/sample.csv"
     if kind == "bucket":
@@ -132,8 +139,9 @@ def matrix_markdown(stack: str, cells: list[Cell]) -> str:
     lines = [
         f"# Access matrix: {stack}",
         "",
-        "Declared in `access/matrix.yaml`; each cell is proven against the stack's planned IAM "
-        "documents (moto with IAM authorization on, and the policy evaluator of the tests).",
+        "Declared in `mlopsctl/access/matrix.yaml`; each cell is proven against the stack's "
+        "planned IAM documents (moto with IAM authorization on, and the policy evaluator of the "
+        "tests).",
         "",
         "| acting stack | persona | action | resource | context | expect | why | proof |",
         "|---|---|---|---|---|---|---|---|",
@@ -156,7 +164,7 @@ def matrix_markdown(stack: str, cells: list[Cell]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    read_stack_file(args.stack)  # a clear error for an unknown stack
+    read_stack_file(args.project, args.stack)  # a clear error for an unknown stack
     cells = cells_of(args.stack, load_matrix())
     console = Console()
     console.print(matrix_table(args.stack, cells))

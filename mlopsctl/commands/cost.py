@@ -15,7 +15,7 @@ from mlopsctl.plan import plan_stack
 def run(args: argparse.Namespace) -> int:
     console = Console()
     with console.status(f"planning {args.stack} offline…"):
-        plan = plan_stack(args.stack)
+        plan = plan_stack(args.stack, project_dir=args.project.root)
     overrides = {
         "notebookHoursPerMemberPerMonth": args.notebook_hours,
         "endpointRequestsPerMonth": args.endpoint_requests,

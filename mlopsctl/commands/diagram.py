@@ -7,15 +7,15 @@ from pathlib import Path
 
 from rich.console import Console
 
-from components.settings import ConfigError
 from mlopsctl.plan import plan_stack
 from mlopsctl.render.diagram import GraphvizMissing, build, mermaid, render
+from settings import ConfigError
 
 
 def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     with console.status(f"planning {args.stack} offline…"):
-        plan = plan_stack(args.stack)
+        plan = plan_stack(args.stack, project_dir=args.project.root)
     diagram = build(plan)
     if args.format == "mermaid":
         text = mermaid(diagram)

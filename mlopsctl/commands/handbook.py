@@ -15,7 +15,7 @@ from mlopsctl.render.diagram import build, mermaid
 def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     with console.status(f"planning {args.stack} offline…"):
-        plan = plan_stack(args.stack)
+        plan = plan_stack(args.stack, project_dir=args.project.root)
     # Real outputs (`pulumi stack output --json`) win; the plan gives the diagram and fallbacks.
     exports = read_outputs(Path(args.outputs)) if args.outputs else plan.exports
     text = handbook(exports, args.stack, mermaid(build(plan)))

@@ -3,17 +3,14 @@
 Every change is validated with the program's own settings model, planned offline and, when the
 policy pack's offline runner is present, judged by the policy pack. A failed check rolls the
 file back (a new file is removed), so a stack file on disk is always one that plans.
-Files go to the project's stack config dir; `--project-dir` or `MLOPS_PROJECT_DIR` redirect it.
+Files go to the stack config dir of the project mlopsctl works on (`mlopsctl --project DIR`, else
+the one found from the current directory); stack files are read and written through `settings`.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,44 +19,33 @@ from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from components.config.base import TeamName
-from components.settings import ConfigError, declared_config, load_settings
 from mlopsctl.plan import Plan, plan_stack
-from mlopsctl.plan.engine import PROJECT_ROOT, stack_config
 from mlopsctl.policy_runner import Violation, run_plan_policies
+from settings import (
+    ConfigError,
+    Project,
+    dump_edited,
+    environment_stacks,
+    load_for_editing,
+    load_stack,
+    read_stack_file,
+    stack_file_transaction,
+)
+from settings.values import TeamName
 
 PROJECT = "mlops"
 DEFAULT_PERSONA = "data-scientist"
 
 
-# -- where files live ---------------------------------------------------------------------------
-
-
-def project_dir(args: argparse.Namespace) -> Path:
-    chosen = getattr(args, "project_dir", None) or os.environ.get("MLOPS_PROJECT_DIR")
-    return Path(chosen).resolve() if chosen else PROJECT_ROOT
-
-
-def stacks_dir(project: Path) -> Path:
-    document = yaml.safe_load((project / "Pulumi.yaml").read_text())
-    return project / document.get("stackConfigDir", ".")
-
-
-def _stack_file(project: Path, stack: str) -> Path:
-    return stacks_dir(project) / f"Pulumi.{stack}.yaml"
-
-
 # -- checks: settings, plan, policies -----------------------------------------------------------
 
 
-def check_stack(stack: str, project: Path, console: Console) -> tuple[Plan, list[Violation]]:
+def check_stack(stack: str, project: Project, console: Console) -> tuple[Plan, list[Violation]]:
     """Validate, plan and judge a stack file; raises ConfigError on any failure."""
-    sdir = stacks_dir(project)
-    config = stack_config(stack, project)
     with console.status(f"validating {stack}…"):
-        load_settings(config, stack, sdir)
+        load_stack(project, stack)
     with console.status(f"planning {stack} offline…"):
-        plan = plan_stack(stack, project_dir=project)
+        plan = plan_stack(stack, project_dir=project.root)
     with console.status(f"running the policy pack on {stack}…"):
         violations = run_plan_policies(plan)
     mandatory = [v for v in violations if v.mandatory]
@@ -67,20 +53,6 @@ def check_stack(stack: str, project: Path, console: Console) -> tuple[Plan, list
         listed = "\n".join(f"  - {v}" for v in mandatory)
         raise ConfigError(f"stack '{stack}': mandatory policy violations:\n{listed}")
     return plan, violations
-
-
-@contextmanager
-def transaction(path: Path) -> Iterator[None]:
-    """Restore `path` (or remove it if it was new) when the body raises."""
-    before = path.read_text() if path.exists() else None
-    try:
-        yield
-    except BaseException:
-        if before is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.write_text(before)
-        raise
 
 
 # -- parsing ------------------------------------------------------------------------------------
@@ -101,20 +73,14 @@ def _check_team_name(team: str) -> None:
         raise ConfigError(f"--team '{team}': {message}") from None
 
 
-def _environment_config(env: str, project: Path) -> dict[str, Any]:
-    sdir = stacks_dir(project)
-    environments = sorted(
-        p.name[len("Pulumi.") : -len(".yaml")]
-        for p in sdir.glob("Pulumi.*.yaml")
-        if (yaml.safe_load(p.read_text()) or {}).get("config", {}).get(f"{PROJECT}:layer")
-        == "environment"
-    )
+def _environment_config(env: str, project: Project) -> dict[str, Any]:
+    environments = environment_stacks(project)
     if env not in environments:
         raise ConfigError(
-            f"--env '{env}': no environment stack of that name in {sdir}; "
+            f"--env '{env}': no environment stack of that name in {project.stacks_dir}; "
             f"allowed: {', '.join(environments) or 'none'}"
         )
-    return (yaml.safe_load((sdir / f"Pulumi.{env}.yaml").read_text()) or {})["config"]
+    return read_stack_file(project, env).config
 
 
 # -- the stack file -----------------------------------------------------------------------------
@@ -128,6 +94,7 @@ def _flow(value: Any) -> str:
 
 def render_team_stack(
     *,
+    declared: dict[str, dict[str, Any]],
     team: str,
     env: str,
     env_config: dict[str, Any],
@@ -137,7 +104,6 @@ def render_team_stack(
     cost_center: str | None,
 ) -> str:
     """The team stack file, commented like the shipped ones; only declared keys are written."""
-    declared = declared_config()
     production = bool(env_config.get(f"{PROJECT}:production", False))
     lines = [
         f"# Team layer: the {team} team in {env}. Written by `mlopsctl onboard`; edit freely, then",
@@ -222,15 +188,16 @@ def _summary(plan: Plan, violations: list[Any], path: Path) -> Table:
 
 def run(args: argparse.Namespace) -> int:
     console = Console()
-    project = project_dir(args)
+    project: Project = args.project
     _check_team_name(args.team)
     env_config = _environment_config(args.env, project)
     members = [parse_member(m) for m in args.member or []]
     stack = f"{args.team}-{args.env}"
-    path = _stack_file(project, stack)
+    path = project.stack_path(stack)
     if path.exists() and not args.force:
         raise ConfigError(f"{path} already exists; allowed: --force to overwrite it")
     text = render_team_stack(
+        declared=project.declared,
         team=args.team,
         env=args.env,
         env_config=env_config,
@@ -239,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
         owner=args.owner,
         cost_center=args.cost_center,
     )
-    with transaction(path):
+    with stack_file_transaction(project, stack) as path:
         path.write_text(text)
         plan, violations = check_stack(stack, project, console)
     console.print(_summary(plan, violations, path))
@@ -247,37 +214,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _round_trip() -> Any:
-    from ruamel.yaml import YAML
+def _edit_members(members: Any, action: str, texts: list[str], instance_type: str | None) -> list:
+    """Add or remove members of a round-trip `mlops:lab.members` list in place; their names."""
+    from ruamel.yaml.comments import CommentedMap
 
-    yaml_rt = YAML()
-    yaml_rt.preserve_quotes = True
-    yaml_rt.indent(mapping=2, sequence=4, offset=2)
-    yaml_rt.width = 100
-    return yaml_rt
-
-
-def run_member(args: argparse.Namespace) -> int:
-    """`mlopsctl member add|remove <stack> ...`: edit `mlops:lab.members`, keeping comments."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    console = Console()
-    project = project_dir(args)
-    path = _stack_file(project, args.stack)
-    if not path.is_file():
-        raise ConfigError(f"stack '{args.stack}': no stack file {path}")
-    yaml_rt = _round_trip()
-    document = yaml_rt.load(path.read_text())
-    config = document["config"]
-    lab = config.get(f"{PROJECT}:lab")
-    if lab is None:
-        raise ConfigError(f"stack '{args.stack}': {PROJECT}:lab is not set; the lab holds members")
-    members = lab.get("members")
-    if members is None:
-        members = lab["members"] = CommentedSeq()
     names = [m.get("name") for m in members]
-    if args.action == "add":
-        for text in args.members:
+    for text in texts:
+        if action == "add":
             member = parse_member(text)
             if member["name"] in names:
                 raise ConfigError(
@@ -285,24 +228,38 @@ def run_member(args: argparse.Namespace) -> int:
                     "allowed: a new name"
                 )
             entry = CommentedMap(member)
-            if args.instance_type:
-                entry["defaultInstanceType"] = args.instance_type
+            if instance_type:
+                entry["defaultInstanceType"] = instance_type
             entry.fa.set_flow_style()
             members.append(entry)
             names.append(member["name"])
-    else:
-        for name in args.members:
-            if name not in names:
+        else:
+            if text not in names:
                 raise ConfigError(
-                    f"{PROJECT}:lab.members: '{name}' is not a member; allowed: "
+                    f"{PROJECT}:lab.members: '{text}' is not a member; allowed: "
                     + (", ".join(str(n) for n in names) or "none")
                 )
-            del members[names.index(name)]
-            names.remove(name)
-    buffer = io.StringIO()
-    yaml_rt.dump(document, buffer)
-    with transaction(path):
-        path.write_text(buffer.getvalue())
+            del members[names.index(text)]
+            names.remove(text)
+    return names
+
+
+def run_member(args: argparse.Namespace) -> int:
+    """`mlopsctl member add|remove <stack> ...`: edit `mlops:lab.members`, keeping comments."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    console = Console()
+    project: Project = args.project
+    document = load_for_editing(project, args.stack)  # a clear error for an unknown stack
+    lab = (document.get("config") or {}).get(f"{PROJECT}:lab")
+    if lab is None:
+        raise ConfigError(f"stack '{args.stack}': {PROJECT}:lab is not set; the lab holds members")
+    members = lab.get("members")
+    if members is None:
+        members = lab["members"] = CommentedSeq()
+    names = _edit_members(members, args.action, args.members, args.instance_type)
+    with stack_file_transaction(project, args.stack) as path:
+        path.write_text(dump_edited(document))
         plan, violations = check_stack(args.stack, project, console)
     console.print(_summary(plan, violations, path))
     console.print(f"members of {args.stack}: {json.dumps(names)}")

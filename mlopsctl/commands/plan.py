@@ -94,7 +94,7 @@ def cost_line(plan: Plan) -> str:
 def run(args: argparse.Namespace) -> int:
     console = Console()
     with console.status(f"planning {args.stack} offline…"):
-        plan = plan_stack(args.stack)
+        plan = plan_stack(args.stack, project_dir=args.project.root)
     config_path = Path(args.policy_config) if getattr(args, "policy_config", None) else None
     config_path = config_path or default_config_path(plan)
     try:

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from mlopsctl.cost.schedules import WEEKS_PER_MONTH, runs_per_month, working_hours_per_week
 from mlopsctl.plan import Plan, PlannedResource
 from mlopsctl.render.grouping import components
 
@@ -39,15 +40,11 @@ FREE_TYPES = re.compile(
     r"secretsmanager/secretVersion)"
 )
 
-# Weeks in a month (52.2 / 12), for weekly schedules.
-WEEKS_PER_MONTH = 4.35
 # The universal targets of a tracking server's working-hours schedules
 # (components/documents/tracking.py): billed per invocation, a few dozen a month, counted as free.
 WORKING_HOURS_TARGET = re.compile(
     r"arn:aws[a-z-]*:scheduler:::aws-sdk:sagemaker:(start|stop)MlflowTrackingServer"
 )
-_DAILY_CRON = re.compile(r"cron\((\d{1,2}) (\d{1,2}) \? \* (\S+) \*\)")
-_WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 
 
 @dataclass(frozen=True)
@@ -342,66 +339,6 @@ class _Pricer:
             if found:
                 return found.group(0)
         return None
-
-
-def runs_per_month(expression: str) -> float:
-    """Runs a month of an EventBridge schedule: `rate(N unit)` exactly, `cron(...)` roughly."""
-    rate = re.fullmatch(r"rate\((\d+)\s+(minute|hour|day)s?\)", expression.strip())
-    if rate:
-        per_day = {"minute": 1440, "hour": 24, "day": 1}[rate.group(2)] / int(rate.group(1))
-        return round(per_day * 30, 2)
-    cron = re.fullmatch(r"cron\((.+)\)", expression.strip())
-    if cron:
-        fields = cron.group(1).split()
-        if len(fields) >= 5:
-            day_of_month, day_of_week = fields[2], fields[4]
-            if day_of_month not in ("*", "?"):
-                return float(len(day_of_month.split(",")))
-            if day_of_week not in ("*", "?"):
-                return round(4.35 * len(day_of_week.split(",")), 2)
-        return 30.0
-    return 0.0 if expression.startswith("at(") else 30.0
-
-
-def working_hours_per_week(start: str, stop: str) -> float | None:
-    """Hours a week between a start and a stop `cron(M H ? * DAYS *)` on the same days.
-
-    Only that shape is read (e.g. cron(0 7 ? * MON-FRI *) and cron(0 20 ? * MON-FRI *): 13 h x 5
-    days = 65 h); anything else (other days, rates, a stop before the start) gives None.
-    """
-    first, last = _DAILY_CRON.fullmatch(start.strip()), _DAILY_CRON.fullmatch(stop.strip())
-    if not first or not last or first.group(3).upper() != last.group(3).upper():
-        return None
-    days = _weekday_count(first.group(3).upper())
-    on = (
-        int(last.group(2)) * 60
-        + int(last.group(1))
-        - int(first.group(2)) * 60
-        - int(first.group(1))
-    )
-    if days is None or on <= 0:
-        return None
-    return days * on / 60
-
-
-def _weekday_count(field: str) -> int | None:
-    """Distinct days of a cron day-of-week field of names or 1-7 (SUN=1), lists and ranges."""
-    if field == "*":
-        return 7
-
-    def index(token: str) -> int | None:
-        if token in _WEEKDAYS:
-            return _WEEKDAYS.index(token)
-        return int(token) - 1 if token.isdigit() and 1 <= int(token) <= 7 else None
-
-    days: set[int] = set()
-    for item in field.split(","):
-        low, dash, high = item.partition("-")
-        first, last = index(low), index(high) if dash else index(low)
-        if first is None or last is None or last < first:
-            return None
-        days.update(range(first, last + 1))
-    return len(days)
 
 
 def _find_value(value: Any, key: str) -> Any:

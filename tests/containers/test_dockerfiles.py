@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.containers.container_test_utils import CONTAINERS_DIR, REPO_ROOT, VENV_BIN
+from tests.containers.container_test_utils import (
+    COMMAND_TIMEOUT,
+    CONTAINERS_DIR,
+    REPO_ROOT,
+    VENV_BIN,
+)
 
 DOCKERFILES = sorted(CONTAINERS_DIR.glob("*/Dockerfile"))
 DOCKERFILE_IDS = [p.parent.name for p in DOCKERFILES]
@@ -79,7 +84,7 @@ def test_hadolint_passes(dockerfile: Path):
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=COMMAND_TIMEOUT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -212,7 +217,9 @@ def test_entrypoint_scripts_are_found():
     "script", SHELL_SCRIPTS, ids=[p.relative_to(CONTAINERS_DIR).as_posix() for p in SHELL_SCRIPTS]
 )
 def test_shell_scripts_are_valid(script: Path):
-    result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        ["bash", "-n", str(script)], capture_output=True, text=True, timeout=COMMAND_TIMEOUT
+    )
     assert result.returncode == 0, result.stderr
     assert script.stat().st_mode & 0o111, f"{script} is not executable"
     shellcheck = VENV_BIN / "shellcheck"
@@ -222,6 +229,6 @@ def test_shell_scripts_are_valid(script: Path):
             [shellcheck_bin, "--severity=style", str(script)],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=COMMAND_TIMEOUT,
         )
         assert result.returncode == 0, result.stdout + result.stderr

@@ -19,14 +19,17 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from tests.containers.container_test_utils import (
+    COMMAND_TIMEOUT,
     CONTAINERS_DIR,
+    REQUEST_TIMEOUT,
     base_env,
     free_port,
     http_get,
+    slow_test,
     wait_for_http,
 )
 
-pytestmark = pytest.mark.e2e  # starts real MLflow scoring servers on loopback
+pytestmark = [pytest.mark.e2e, slow_test]  # starts real MLflow scoring servers on loopback
 
 SERVE_SCRIPT = CONTAINERS_DIR / "inference" / "serve"
 FEATURES = ["x1", "x2", "x3"]
@@ -51,7 +54,7 @@ def _post_json(url: str, payload: dict) -> tuple[int, dict]:
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=30) as resp:
+    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as resp:
         return resp.status, json.loads(resp.read())
 
 
@@ -62,7 +65,7 @@ def test_serve_answers_ping_and_invocations(sklearn_model, start_process, tmp_pa
 
     proc, log_path = start_process(["bash", str(SERVE_SCRIPT), "serve"], env=env, name="serve")
     base = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{base}/ping", proc, log_path, timeout=90)
+    wait_for_http(f"{base}/ping", proc, log_path)
 
     status, _ = http_get(f"{base}/ping")
     assert status == 200
@@ -99,7 +102,7 @@ def test_serve_finds_model_unpacked_one_level_deep(sklearn_model, start_process,
     env = base_env(MODEL_PATH=str(mount), PORT=str(port), HOST="127.0.0.1")
 
     proc, log_path = start_process(["bash", str(SERVE_SCRIPT)], env=env, name="serve-nested")
-    wait_for_http(f"http://127.0.0.1:{port}/ping", proc, log_path, timeout=90)
+    wait_for_http(f"http://127.0.0.1:{port}/ping", proc, log_path)
     batch = pd.DataFrame([[0.1, 0.2, 0.3]], columns=FEATURES)
     status, body = _post_json(
         f"http://127.0.0.1:{port}/invocations",
@@ -116,7 +119,7 @@ def test_serve_fails_clearly_without_a_model(tmp_path: Path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=COMMAND_TIMEOUT,
     )
     assert result.returncode != 0
     assert "does not exist" in result.stderr

@@ -17,7 +17,13 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from tests.containers.container_test_utils import CONTAINERS_DIR, VENV_BIN, base_env
+from tests.containers.container_test_utils import (
+    COMMAND_TIMEOUT,
+    CONTAINERS_DIR,
+    VENV_BIN,
+    base_env,
+    slow_test,
+)
 
 TEMPLATE = CONTAINERS_DIR / "pipeline"
 SAMPLE_DATA = TEMPLATE / "data" / "01_raw" / "training.csv"
@@ -43,7 +49,9 @@ def _mlflow_env(tmp_path: Path, experiment: str, model_name: str, **extra: str) 
 
 
 def _run(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=240)
+    result = subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT
+    )
     assert result.returncode == 0, (
         f"{args} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     )
@@ -58,6 +66,7 @@ def _single_run(client: MlflowClient, experiment: str):
     return exp, runs[0]
 
 
+@slow_test
 def test_kedro_run_logs_and_registers_model(tmp_path: Path):
     project = _copy_template(tmp_path / "project")
     experiment, model_name = "churn-test", "churn-classifier-test"
@@ -108,6 +117,7 @@ def test_kedro_run_logs_and_registers_model(tmp_path: Path):
     assert set(predictions) <= {0, 1}
 
 
+@slow_test
 def test_entrypoint_uses_training_data_override(tmp_path: Path):
     """MLOPS_TRAINING_DATA replaces the catalog's path; run-pipeline execs kedro run."""
     project = _copy_template(tmp_path / "project")

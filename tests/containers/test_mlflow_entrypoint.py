@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.containers.container_test_utils import CONTAINERS_DIR, base_env
+from tests.containers.container_test_utils import COMMAND_TIMEOUT, CONTAINERS_DIR, base_env
 
 ENTRYPOINT = CONTAINERS_DIR / "mlflow" / "entrypoint.sh"
 
@@ -56,7 +56,7 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
         env=env,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=COMMAND_TIMEOUT,
     )
 
 
@@ -164,7 +164,11 @@ def test_auth_config_is_parseable_by_mlflow(fake_mlflow, tmp_path: Path):
         MLFLOW_AUTH_ADMIN_PASSWORD=REQUIRED["MLFLOW_AUTH_ADMIN_PASSWORD"],
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], env=check_env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        env=check_env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [

@@ -2,7 +2,9 @@
 
 The real `mlflow server --app-name basic-auth` (Flask-WTF is in the dev requirements for this)
 is started by the image's entrypoint on a free loopback port, with a SQLite backend and a local
-artifacts destination standing in for RDS and S3.
+artifacts destination standing in for RDS and S3. Start-up (database migrations, the auth
+app) and each password check are slow on a loaded machine: the waits are deadlines, not budgets
+(see container_test_utils).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from tests.containers.container_test_utils import (
     base_env,
     free_port,
     http_get,
+    slow_test,
     stop_process,
     wait_for_http,
 )
@@ -55,13 +58,14 @@ def server(tmp_path: Path):
             start_new_session=True,
         )
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/health", process, log_path, timeout=90)
+        wait_for_http(f"http://127.0.0.1:{port}/health", process, log_path)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop_process(process)
 
 
 @pytest.mark.e2e
+@slow_test
 def test_tracking_api_requires_credentials(server):
     api = f"{server}/api/2.0/mlflow/experiments/search?max_results=1"
     assert http_get(api)[0] == 401

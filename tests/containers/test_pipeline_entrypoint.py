@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.containers.container_test_utils import CONTAINERS_DIR, base_env
+from tests.containers.container_test_utils import (
+    COMMAND_TIMEOUT,
+    CONTAINERS_DIR,
+    base_env,
+    slow_test,
+)
 
 ENTRYPOINT = CONTAINERS_DIR / "pipeline" / "run-pipeline"
 # The project dirs used here are not git work trees, like the project in the image.
@@ -52,7 +57,7 @@ def fakes(tmp_path: Path):
             env=env,
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=COMMAND_TIMEOUT,
         )
         calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
         return result, [[c["tool"], *c["argv"]] for c in calls]
@@ -124,6 +129,7 @@ def test_project_dir_must_be_a_kedro_project(fakes, tmp_path: Path):
     assert calls == []
 
 
+@slow_test
 def test_real_dvc_pull_restores_training_data(tmp_path: Path):
     """End to end with the real `dvc`: data pushed from a git-hosted DVC project is
     pulled into a git-less copy (as in the image) from MLOPS_DVC_REMOTE_URL."""
@@ -131,7 +137,9 @@ def test_real_dvc_pull_restores_training_data(tmp_path: Path):
     env = base_env(GIT_CONFIG_NOSYSTEM="1", HOME=str(tmp_path))
 
     def sh(*args: str, cwd: Path) -> None:
-        result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            args, cwd=cwd, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT
+        )
         assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
 
     # A developer's checkout: DVC in a sub-directory of a git repo, data pushed to a remote.
@@ -176,7 +184,7 @@ def test_real_dvc_pull_restores_training_data(tmp_path: Path):
         env=run_env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=COMMAND_TIMEOUT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     restored = image / "data" / "01_raw" / "training.csv"

@@ -11,6 +11,7 @@ from mlopsctl.cost import load_prices
 from mlopsctl.plan import plan_stack
 from mlopsctl.policy_runner import run_plan_policies
 from mlopsctl.render.grouping import components
+from tests.conftest import PROJECT
 from tests.onboarding.conftest import mlopsctl
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -20,7 +21,9 @@ def _mandatory_violations(plan) -> list:
     return [v for v in run_plan_policies(plan) if v.mandatory]
 
 
-def test_onboard_writes_a_stack_that_validates_plans_and_passes_policies(project: Path) -> None:
+def test_onboard_writes_a_stack_that_validates_plans_and_passes_policies(
+    project: Path, untouched_checkout
+) -> None:
     result = mlopsctl(
         "onboard",
         "--team",
@@ -52,8 +55,6 @@ def test_onboard_writes_a_stack_that_validates_plans_and_passes_policies(project
     profiles = plan.of_type("aws:sagemaker/userProfile:UserProfile")
     assert sorted(p.inputs["userProfileName"] for p in profiles) == ["dana", "eve"]
     assert _mandatory_violations(plan) == []
-    # The repository's own stacks are untouched.
-    assert not (Path(__file__).parents[2] / "stacks" / "Pulumi.ledger-dev.yaml").exists()
 
 
 def test_onboard_refuses_to_overwrite_and_rejects_bad_names(project: Path) -> None:
@@ -117,7 +118,7 @@ def test_cost_json_prices_the_environment_endpoints_per_az() -> None:
         if r.inputs.get("vpcEndpointType") == "Interface"
     ]
     azs = len(
-        yaml.safe_load(Path("stacks/Pulumi.dev.yaml").read_text())["config"]["mlops:network"][
+        yaml.safe_load(PROJECT.stack_path("dev").read_text())["config"]["mlops:network"][
             "availabilityZones"
         ]
     )
