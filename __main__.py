@@ -10,10 +10,11 @@ from components.provider import aws_provider
 from components.team import TeamLayer
 from settings import ConfigError, EnvironmentSettings, settings_from_pulumi
 
+PROJECT_DIR = Path(__file__).resolve().parent
 try:
     # Validated before any resource is registered; RunError ends `pulumi up` with the message
     # only, no traceback.
-    settings = settings_from_pulumi(Path(__file__).resolve().parent)
+    settings = settings_from_pulumi(PROJECT_DIR)
 except ConfigError as error:
     raise pulumi.RunError(str(error)) from error
 
@@ -29,7 +30,7 @@ layer_options = pulumi.ResourceOptions(providers={"aws": provider})
 layer = (
     EnvironmentLayer(settings, naming, layer_options)
     if isinstance(settings, EnvironmentSettings)
-    else TeamLayer(settings, naming, settings.tags, layer_options)
+    else TeamLayer(settings, naming, settings.tags, layer_options, PROJECT_DIR)
 )
 for name, value in layer.exports.items():
     pulumi.export(name, value)

@@ -22,7 +22,6 @@ from components.documents.registry import lifecycle_policy, repository_policy
 from components.naming import Naming
 from components.provider import stateful_options
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 IMAGES: tuple[str, ...] = ("inference", "pipeline")
 # SageMaker and the team's EKS nodes run x86_64 instances by default.
 BUILD_PLATFORM = "linux/amd64"
@@ -63,7 +62,10 @@ class RegistryArgs:
     puller_arns: list[pulumi.Input[str]]
     spec: RegistrySpec = field(default_factory=RegistrySpec)
     production: bool = False
-    containers_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "containers")
+    # The Pulumi project directory (where Pulumi runs the program) and, relative to it, the
+    # folder holding one build context per image (`<containers_dir>/<image>/Dockerfile`).
+    project_dir: Path = field(default_factory=Path.cwd)
+    containers_dir: str = "containers"
 
 
 class Registry(pulumi.ComponentResource):
@@ -73,6 +75,7 @@ class Registry(pulumi.ComponentResource):
     def __init__(self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlops:registry:Registry", name, None, opts)
         spec = args.spec
+        self._project_dir = args.project_dir
         child = pulumi.ResourceOptions(parent=self)
         policy = pulumi.Output.all(
             pushers=pulumi.Output.all(*args.pusher_arns),
@@ -118,7 +121,7 @@ class Registry(pulumi.ComponentResource):
             if configured:
                 self.image_uris[image] = pulumi.Output.from_input(configured)
             else:
-                self.image_uris[image] = self._build(image, args.containers_dir / image)
+                self.image_uris[image] = self._build(image, Path(args.containers_dir) / image)
         self.register_outputs(
             {
                 "repositoryUrls": {k: r.repository_url for k, r in self.repositories.items()},
@@ -126,7 +129,7 @@ class Registry(pulumi.ComponentResource):
             }
         )
 
-    def _build(self, image: str, context: Path) -> pulumi.Output[str]:
+    def _build(self, image: str, relative: Path) -> pulumi.Output[str]:
         """Build `containers/<image>` and push it to the team's repository of that name."""
         repository = self.repositories.get(image)
         if repository is None:
@@ -137,10 +140,7 @@ class Registry(pulumi.ComponentResource):
         token = aws.ecr.get_authorization_token_output(
             registry_id=repository.registry_id, opts=pulumi.InvokeOutputOptions(parent=self)
         )
-        relative = (
-            context.relative_to(PROJECT_ROOT) if context.is_relative_to(PROJECT_ROOT) else context
-        )
-        tag = context_tag(context)
+        tag = context_tag(self._project_dir / relative)
         built = docker.Image(
             f"image-{image}",
             image_name=repository.repository_url.apply(lambda url: f"{url}:{tag}"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pulumi
 
@@ -45,6 +46,8 @@ class ServingArgs:
     subnet_ids: pulumi.Input[list[str]]
     security_group_ids: pulumi.Input[list[str]]
     production: bool = False
+    # The Pulumi project directory: images without a given URI are built from its containers/.
+    project_dir: Path = field(default_factory=Path.cwd)
     registry: RegistrySpec = field(default_factory=RegistrySpec)
     extra_pusher_arns: Sequence[str] = ()  # e.g. a CI role
     extra_puller_arns: Sequence[str] = ()  # e.g. the EKS node role (kubelet pulls images)
@@ -114,6 +117,7 @@ class Serving(pulumi.ComponentResource):
             puller_arns=[args.endpoint_role_arn, args.pipeline_role_arn, *args.extra_puller_arns],
             spec=args.registry,
             production=args.production,
+            project_dir=args.project_dir,
         )
 
     def _kubernetes_inference(self, spec: KubernetesServingSpec) -> KubernetesTarget:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pulumi
@@ -48,10 +49,13 @@ class TeamLayer(pulumi.ComponentResource):
         naming: Naming,
         tags: Mapping[str, str],
         opts: pulumi.ResourceOptions,
+        project_dir: Path | None = None,
     ):
-        """`tags`: the standard tags of the team (the AWS provider's default tags)."""
+        """`tags`: the standard tags of the team (the AWS provider's default tags);
+        `project_dir`: the Pulumi project (images are built from its containers/)."""
         super().__init__("mlops:layer:Team", naming.scope, None, opts)
         self.settings, self.naming = settings, naming
+        self.project_dir = project_dir or Path.cwd()
         self.child = pulumi.ResourceOptions(parent=self)
         stack_name = f"{pulumi.get_organization()}/{pulumi.get_project()}"
         self.environment = pulumi.StackReference(
@@ -222,7 +226,7 @@ class TeamLayer(pulumi.ComponentResource):
                     else None
                 ),
                 self_hosted=(
-                    _self_hosted_spec(tracking.self_hosted)
+                    _self_hosted_spec(tracking.self_hosted, self.project_dir)
                     if tracking.kind == "self-hosted"
                     else None
                 ),
@@ -264,6 +268,7 @@ class TeamLayer(pulumi.ComponentResource):
                 subnet_ids=self._env("privateSubnetIds"),
                 security_group_ids=self._env("workloadSecurityGroupIds"),
                 production=settings.production,
+                project_dir=self.project_dir,
                 registry=_from_config(RegistrySpec, registry, images=images),
                 extra_pusher_arns=[registry.ci_role_arn] if registry.ci_role_arn else [],
                 extra_puller_arns=list(registry.pull_role_arns),
@@ -321,10 +326,10 @@ def _kubernetes_spec(inference: InferenceConfig, naming: Naming) -> KubernetesSe
     )
 
 
-def _self_hosted_spec(config: SelfHostedConfig) -> SelfHostedMlflowSpec:
+def _self_hosted_spec(config: SelfHostedConfig, project_dir: Path) -> SelfHostedMlflowSpec:
     if config.certificate_arn is None:  # refused by the settings before any resource
         raise ValueError("mlops:tracking.selfHosted.certificateArn is required")
-    return _from_config(SelfHostedMlflowSpec, config)
+    return _from_config(SelfHostedMlflowSpec, config, project_dir=project_dir)
 
 
 def team_exports(

@@ -11,7 +11,8 @@ credentials live in Secrets Manager, and proxied artifacts in the team's artifac
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -45,6 +46,8 @@ class SelfHostedMlflowSpec:
     # An image pinned by tag or digest; None: build containers/mlflow/ and push it to a new
     # ECR repository of the team (needs a Docker engine).
     image: str | None = None
+    # The Pulumi project directory holding containers/mlflow/ (used when `image` is None).
+    project_dir: Path = field(default_factory=Path.cwd)
     # Fargate task size (AWS Fargate task CPU and memory table, read 2026-11).
     cpu: int = 1024
     memory_mib: int = 2048
@@ -113,7 +116,9 @@ class _Builder:
         if self.spec.image is not None:
             image, repository_arn = self.spec.image, None
         else:
-            built = build_mlflow_image(name, naming, args.kms_key_arn, self.child)
+            built = build_mlflow_image(
+                name, naming, args.kms_key_arn, self.child, self.spec.project_dir
+            )
             image, repository_arn = built.image_name, built.repository_arn
         db_secret_arn = db.master_user_secrets.apply(lambda secrets: secrets[0].secret_arn)
         roles = self._roles(db_secret_arn, auth_secret.arn, log_group.arn, repository_arn)

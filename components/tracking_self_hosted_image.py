@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from components.naming import Naming
 
-MLFLOW_CONTAINER_DIR = Path(__file__).resolve().parent.parent / "containers" / "mlflow"
+MLFLOW_CONTEXT = "containers/mlflow"  # relative to the project directory
 # Fargate runs the image built for this platform (the Dockerfile's base is multi-arch).
 IMAGE_PLATFORM = "linux/amd64"
 
@@ -27,7 +27,11 @@ class BuiltImage:
 
 
 def build_mlflow_image(
-    name: str, naming: Naming, kms_key_arn: pulumi.Input[str], opts: pulumi.ResourceOptions
+    name: str,
+    naming: Naming,
+    kms_key_arn: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+    project_dir: Path,
 ) -> BuiltImage:
     """Repository `<scope>-mlflow` and the image `<name>-image` pushed to it, per `opts`."""
     import pulumi_docker as docker  # only servers without a given image need it
@@ -51,11 +55,13 @@ def build_mlflow_image(
         f"{name}-image",
         # Tags are immutable: tag with a digest of the build context, so a change pushes a new
         # tag and an unchanged context pushes nothing.
-        image_name=pulumi.Output.concat(repository.repository_url, ":", container_context_digest()),
+        image_name=pulumi.Output.concat(
+            repository.repository_url, ":", container_context_digest(project_dir / MLFLOW_CONTEXT)
+        ),
         build=docker.DockerBuildArgs(
             # Relative to the project directory, where Pulumi runs the program.
-            context="containers/mlflow",
-            dockerfile="containers/mlflow/Dockerfile",
+            context=MLFLOW_CONTEXT,
+            dockerfile=f"{MLFLOW_CONTEXT}/Dockerfile",
             platform=IMAGE_PLATFORM,
         ),
         registry=docker.RegistryArgs(
@@ -68,7 +74,7 @@ def build_mlflow_image(
     return BuiltImage(image_name=image.image_name, repository_arn=repository.arn)
 
 
-def container_context_digest(directory: Path = MLFLOW_CONTAINER_DIR) -> str:
+def container_context_digest(directory: Path) -> str:
     """A short digest of every file of the build context (names and bytes)."""
     digest = hashlib.sha256()
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
