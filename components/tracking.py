@@ -36,7 +36,7 @@ from components.tracking_self_hosted import (
 
 # SageMaker MLflow versions must be exact (major.minor.patch): a short form makes the provider
 # see a change on every apply (hashicorp/terraform-provider-aws#42276).
-DEFAULT_MLFLOW_VERSION = "3.0.0"
+DEFAULT_MLFLOW_VERSION = "3.0"  # major.minor, as the provider reads it back
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,19 @@ from pulumi_policy import Severity
 from policies.factory import resource_rule, stack_rule
 from policies.resource_types import S3_BUCKET, SAGEMAKER_MLFLOW
 
-EXACT_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+# The provider reads mlflowVersion back as major.minor and the field forces replacement
+# (terraform-provider-aws normalizeMlflowVersion, hashicorp/terraform-provider-aws#42276):
+# a patch-level version replaces the server on every update; an unset one floats.
+MAJOR_MINOR = re.compile(r"^\d+\.\d+$")
 
 
 def _mlflow_version(args, config):
     version = str(args.props.get("mlflowVersion") or "")
-    if not EXACT_VERSION.match(version):
+    if not MAJOR_MINOR.match(version):
         yield (
-            f"mlflowVersion is {version or 'unset'!r}; pin the exact version the service reports "
-            "(e.g. 2.16.2): a partial version replaces the server on every update"
+            f"mlflowVersion is {version or 'unset'!r}; pin major.minor (e.g. 3.0): the provider "
+            "reads the version back as major.minor, so a patch-level one replaces the server on "
+            "every update, and an unset one moves with the service default"
         )
 
 
@@ -52,8 +56,11 @@ POLICIES = [
         "sagemaker-mlflow-pinned-version",
         selector=SAGEMAKER_MLFLOW,
         severity=Severity.LOW,
-        description="MLflow tracking servers pin an exact MLflow version (major.minor.patch).",
-        remediation="Set mlflowVersion to the full version the service reports, e.g. 2.16.2.",
+        description=(
+            "MLflow tracking servers pin a major.minor MLflow version (the form the provider "
+            "reads back)."
+        ),
+        remediation="Set mlflowVersion to a major.minor version SageMaker offers, e.g. 3.0.",
         check=_mlflow_version,
     ),
     stack_rule(

@@ -16,20 +16,27 @@ from settings.values import (
     pattern,
 )
 
-# MLflow versions a SageMaker MLflow tracking server can run, as the service reports them
-# (SageMaker developer guide, "Tracking server versions" and "Integrate MLflow with your
-# environment", read 2026-11). The exact version is required: a short form such as "3.0" makes
-# the provider see a change on every apply (hashicorp/terraform-provider-aws#42276).
-SAGEMAKER_MLFLOW_VERSIONS: tuple[str, ...] = ("2.13.2", "2.16.2", "3.0.0")
-DEFAULT_SAGEMAKER_MLFLOW_VERSION = "3.0.0"
+# MLflow versions of a SageMaker MLflow tracking server (SageMaker developer guide, "Integrate
+# MLflow with your environment": tracking servers 2.13.x, 2.16.x and 3.0.x, read 2026-12), as
+# major.minor: the provider reads the version back as major.minor (`normalizeMlflowVersion` in
+# terraform-provider-aws internal/service/sagemaker/mlflow_tracking_server.go) and the field
+# forces replacement, so a patch-level input ("3.0.0") would replace the server on every update
+# (hashicorp/terraform-provider-aws#42276). Clients pin the matching patch release.
+SAGEMAKER_MLFLOW_VERSIONS: tuple[str, ...] = ("2.13", "2.16", "3.0")
+DEFAULT_SAGEMAKER_MLFLOW_VERSION = "3.0"
+MLFLOW_CLIENT_VERSIONS: dict[str, str] = {"2.13": "2.13.2", "2.16": "2.16.2", "3.0": "3.0.0"}
 
 # Sizes of a SageMaker MLflow tracking server (SageMaker API reference,
 # CreateMlflowTrackingServer.TrackingServerSize, read 2026-11).
 TrackingServerSize = Literal["Small", "Medium", "Large"]
 
-ExactVersion = Annotated[
+MajorMinorVersion = Annotated[
     str,
-    pattern(r"\d+\.\d+\.\d+", "an exact MLflow version such as 3.0.0 (major.minor.patch)"),
+    pattern(
+        r"\d+\.\d+",
+        "a major.minor MLflow version such as '3.0', quoted (a patch-level version is read back "
+        "as major.minor by the provider and would replace the server on every update)",
+    ),
     check(
         lambda v: v in SAGEMAKER_MLFLOW_VERSIONS,
         f"one of the versions SageMaker supports: {', '.join(SAGEMAKER_MLFLOW_VERSIONS)}",
@@ -88,7 +95,7 @@ class TrackingConfig(StrictModel):
 
     kind: Literal["sagemaker", "self-hosted"] = "sagemaker"
     size: TrackingServerSize = "Small"
-    mlflow_version: ExactVersion = DEFAULT_SAGEMAKER_MLFLOW_VERSION
+    mlflow_version: MajorMinorVersion = DEFAULT_SAGEMAKER_MLFLOW_VERSION
     automatic_model_registration: bool = True
     # Hour (UTC) of the weekly maintenance window, e.g. "Sun:03:00" (SageMaker API reference,
     # WeeklyMaintenanceWindowStart, read 2026-11).

@@ -8,7 +8,6 @@ import pytest
 
 from mlopsctl.plan.engine import PlanError
 from settings import ConfigError
-from settings.models.tracking import SAGEMAKER_MLFLOW_VERSIONS
 from tests.conftest import policy_document
 
 SERVER = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"
@@ -39,7 +38,9 @@ def test_managed_server_uses_team_bucket_exact_version_and_registration(plan, st
     artifacts = planned.exports["buckets"]["artifacts"]
     assert server.inputs["artifactStoreUri"] == f"s3://{artifacts}/mlflow"
     assert server.inputs["trackingServerName"] == f"mlops-fraud-{stack.split('-')[1]}-mlflow"
-    assert server.inputs["mlflowVersion"] in SAGEMAKER_MLFLOW_VERSIONS
+    # major.minor, as the stack file writes it and the provider reads it back (a patch-level
+    # version would replace the server on every update: hashicorp/terraform-provider-aws#42276)
+    assert server.inputs["mlflowVersion"] == "3.0"
     assert server.inputs["trackingServerSize"] == size
     assert server.inputs["automaticModelRegistration"] is True
     assert server.protect == (stack == "fraud-prod")
@@ -245,7 +246,7 @@ def test_self_hosted_builds_the_mlflow_container_or_uses_the_given_image(plan_wi
 @pytest.mark.parametrize(
     ("change", "key", "value"),
     [
-        ({"mlflowVersion": "3.0"}, "mlops:tracking.mlflowVersion", "'3.0'"),
+        ({"mlflowVersion": "3.0.0"}, "mlops:tracking.mlflowVersion", "'3.0.0'"),
         ({"mlflowVersion": "9.9.9"}, "mlops:tracking.mlflowVersion", "'9.9.9'"),
         ({"size": "Huge"}, "mlops:tracking.size", "'Huge'"),
         ({"kind": "kubeflow"}, "mlops:tracking.kind", "'kubeflow'"),

@@ -93,10 +93,10 @@ CASES = [
         ),
     ),
     Case(
-        "mlflow-partial-version",
+        "mlflow-patch-level-version",
         "fraud-dev",
         "sagemaker-mlflow-pinned-version",
-        lambda p: change(p, MLFLOW, None, put("mlflowVersion", "3.0")),
+        lambda p: change(p, MLFLOW, None, put("mlflowVersion", "3.0.0")),
     ),
     Case(
         "mlflow-foreign-bucket",
