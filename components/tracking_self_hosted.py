@@ -210,7 +210,9 @@ class _Builder:
             alb=aws.ec2.SecurityGroup(
                 f"{name}-alb",
                 vpc_id=args.vpc_id,
-                description="MLflow internal load balancer: HTTPS from the team's workloads only",
+                # EC2 group descriptions allow only a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* (no apostrophe;
+                # EC2 API reference, CreateSecurityGroup.GroupDescription, read 2026-12).
+                description="MLflow internal load balancer: HTTPS from the team workloads only",
                 tags={"Name": naming.name("mlflow-alb")},
                 opts=self.child,
             ),

@@ -21,7 +21,13 @@ INTERFACE_ENDPOINT_SERVICES: dict[str, str] = {
     "sagemaker-runtime": "com.amazonaws.{region}.sagemaker.runtime",
     "sagemaker-notebook": "aws.sagemaker.{region}.notebook",
     "sagemaker-studio": "aws.sagemaker.{region}.studio",
-    "sagemaker-mlflow": "com.amazonaws.{region}.sagemaker.experiments",
+    # Managed MLflow: the `aws.sagemaker` prefix like Studio and notebooks. The sagemaker-mlflow
+    # client calls https://<region>.experiments.sagemaker.amazonaws.com (its
+    # get_tracking_server_url), which this endpoint's private DNS answers; AWS's CloudFormation
+    # examples for SageMaker MLflow PrivateLink name the service
+    # `aws.sagemaker.${Region}.experiments` (SageMaker developer guide, "Connecting to an MLflow
+    # tracking server through an Interface VPC Endpoint", read 2026-12).
+    "sagemaker-mlflow": "aws.sagemaker.{region}.experiments",
     "sts": "com.amazonaws.{region}.sts",
     "ecr-api": "com.amazonaws.{region}.ecr.api",
     "ecr-dkr": "com.amazonaws.{region}.ecr.dkr",

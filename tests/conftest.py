@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from mlopsctl.plan import Plan, plan_stack
 from mlopsctl.plan.engine import stack_config
 from settings import Project, stack_layer
+from settings.catalog import DEFAULT_INTERFACE_ENDPOINTS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROJECT = Project.at(PROJECT_ROOT)
@@ -68,6 +73,51 @@ def deep_merge(base: Any, change: Any) -> Any:
     return merged
 
 
+# The opt-in endpoint self-hosted MLflow needs in its environment (ECS fetches its secrets).
+SECRETS_ENDPOINT = {
+    "mlops:network": {"interfaceEndpoints": [*DEFAULT_INTERFACE_ENDPOINTS, "secretsmanager"]}
+}
+_PROJECT_COPIES: dict[str, Path] = {}
+
+
+def project_with_environment(stack: str, changes: dict[str, Any]) -> Path:
+    """A copy of the project whose environment stack `stack` has `changes` deep-merged into its
+    file (team stacks read their environment's file), made once per session."""
+    key = json.dumps([stack, changes], sort_keys=True)
+    if key not in _PROJECT_COPIES:
+        root = Path(tempfile.mkdtemp(prefix="mlops-env-variant-"))
+        atexit.register(shutil.rmtree, root, True)
+        for name in ("Pulumi.yaml", "__main__.py"):
+            shutil.copy(PROJECT_ROOT / name, root / name)
+        (root / "containers").symlink_to(PROJECT_ROOT / "containers")
+        (root / "stacks").mkdir()
+        for shipped in SHIPPED_STACKS:
+            shutil.copy(PROJECT.stack_path(shipped), root / "stacks")
+        path = root / "stacks" / f"Pulumi.{stack}.yaml"
+        document = yaml.safe_load(path.read_text())
+        document["config"] = deep_merge(document["config"], changes)
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
+        _PROJECT_COPIES[key] = root
+    return _PROJECT_COPIES[key]
+
+
+def plan_variant(
+    stack: str, changes: dict[str, Any], environment: dict[str, Any] | None = None
+) -> Plan:
+    """Plan `stack` with `changes` deep-merged into its config (None removes a key); with
+    `environment`, against its environment stack changed so (a project copy)."""
+    project = PROJECT_ROOT
+    if environment:
+        env_stack = stack_config(stack)["mlops:team"]["environmentStack"]
+        project = project_with_environment(env_stack, environment)
+    config = stack_config(stack, project)
+    overrides = {
+        key: deep_merge(config.get(key), value) if value is not None else None
+        for key, value in changes.items()
+    }
+    return plan_stack(stack, project_dir=project, overrides=overrides)
+
+
 @pytest.fixture(scope="session")
 def plan() -> Callable[[str], Plan]:
     """plan("fraud-dev") -> the offline plan of a shipped stack (cached per session)."""
@@ -81,15 +131,7 @@ def plan_with() -> Callable[..., Plan]:
     Object values are deep-merged into the stack's config; a None value removes the key.
     """
 
-    def run(stack: str, changes: dict[str, Any]) -> Plan:
-        config = stack_config(stack)
-        overrides = {
-            key: deep_merge(config.get(key), value) if value is not None else None
-            for key, value in changes.items()
-        }
-        return plan_stack(stack, overrides=overrides)
-
-    return run
+    return plan_variant
 
 
 def policy_document(value: str | dict) -> dict:

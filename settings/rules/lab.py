@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from settings.aws_models import notebook_instance_types
 from settings.catalog import MAX_NOTEBOOK_CODE_REPOSITORIES
 from settings.rules.context import TeamView
 
@@ -110,4 +111,25 @@ def environment_file_problems(settings: TeamView) -> list[str]:
     return problems
 
 
-RULES = (gpu_types_problems, member_problems, repository_problems, environment_file_problems)
+def notebook_instance_type_problems(settings: TeamView) -> list[str]:
+    """A notebook instance runs only on the types CreateNotebookInstance accepts (botocore's
+    `InstanceType` enum), a different list from Studio's."""
+    if settings.lab.kind != "notebook-instance":
+        return []
+    offered = set(notebook_instance_types())
+    return [
+        f"{KEY}.members[{index}].defaultInstanceType = '{member.default_instance_type}': not a "
+        f"notebook-instance type (CreateNotebookInstance.InstanceType); allowed: "
+        f"{', '.join(t for t in settings.instances.lab if t in offered) or 'none of this team'}"
+        for index, member in enumerate(settings.lab.members)
+        if member.default_instance_type not in offered
+    ][:1]
+
+
+RULES = (
+    gpu_types_problems,
+    member_problems,
+    repository_problems,
+    environment_file_problems,
+    notebook_instance_type_problems,
+)

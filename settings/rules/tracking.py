@@ -16,4 +16,24 @@ def working_hours_problems(settings: TeamView) -> list[str]:
     return []
 
 
-RULES = (working_hours_problems,)
+def self_hosted_endpoint_problems(settings: TeamView) -> list[str]:
+    """ECS injects the self-hosted server's database secret from Secrets Manager; in an
+    internet-free VPC it reaches Secrets Manager only through its interface endpoint (Amazon ECS
+    developer guide, "Pass Secrets Manager secrets through Amazon ECS environment variables",
+    read 2026-12)."""
+    network = settings.env.network
+    if (
+        settings.tracking.kind != "self-hosted"
+        or network.mode != "create"
+        or "secretsmanager" in network.interface_endpoints
+    ):
+        return []
+    return [
+        f"mlops:tracking.kind = 'self-hosted': ECS fetches the server's secrets through the "
+        f"Secrets Manager endpoint, which environment '{settings.env.stack}' does not create; "
+        f"allowed: add secretsmanager to mlops:network.interfaceEndpoints of "
+        f"'{settings.env.stack}', or kind sagemaker"
+    ]
+
+
+RULES = (working_hours_problems, self_hosted_endpoint_problems)

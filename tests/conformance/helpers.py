@@ -15,12 +15,22 @@ from typing import Any
 from botocore.session import get_session
 
 from mlopsctl.conformance import Finding, check_plan
-from mlopsctl.plan import Plan, PlannedResource, plan_stack
-from mlopsctl.plan.engine import stack_config
-from tests.conftest import deep_merge
+from mlopsctl.plan import Plan, PlannedResource
+from tests.conftest import SECRETS_ENDPOINT, plan_variant
 
 CERT = "arn:aws:acm:eu-west-1:210987654321:certificate/0e6d2f6a-1111-2222-3333-444455556666"
-NOTEBOOK_LAB = {"mlops:lab": {"kind": "notebook-instance"}}
+# Notebook instances take other instance types than Studio (botocore's CreateNotebookInstance
+# enum has ml.m5.xlarge but no ml.m5.large): the members get types that kind accepts.
+NOTEBOOK_LAB = {
+    "mlops:lab": {
+        "kind": "notebook-instance",
+        "members": [
+            {"name": "alice", "persona": "data-scientist", "defaultInstanceType": "ml.t3.medium"},
+            {"name": "bob", "persona": "ml-engineer", "defaultInstanceType": "ml.m5.xlarge"},
+            {"name": "carol", "persona": "data-steward", "defaultInstanceType": "ml.t3.medium"},
+        ],
+    }
+}
 SELF_HOSTED = {
     "mlops:tracking": {
         "kind": "self-hosted",
@@ -33,12 +43,10 @@ REALTIME = {"mlops:inference": {"sagemaker": {"mode": "realtime"}}}
 
 @cache
 def _planned(stack: str, changes_json: str) -> Plan:
-    config = stack_config(stack)
     changes = json.loads(changes_json)
-    overrides = {
-        k: deep_merge(config.get(k), v) if v is not None else None for k, v in changes.items()
-    }
-    return plan_stack(stack, overrides=overrides)
+    # Self-hosted MLflow needs the environment's opt-in Secrets Manager endpoint.
+    self_hosted = (changes.get("mlops:tracking") or {}).get("kind") == "self-hosted"
+    return plan_variant(stack, changes, SECRETS_ENDPOINT if self_hosted else None)
 
 
 def plan_changed(stack: str, changes: dict[str, Any]) -> Plan:

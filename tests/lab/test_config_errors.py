@@ -6,6 +6,7 @@ import pytest
 
 from mlopsctl.plan.engine import PlanError
 from settings import ConfigError
+from tests.lab.helpers import NOTEBOOK_MEMBERS
 
 MEMBER = {"name": "dave", "persona": "data-scientist"}
 REPO = "https://git.internal.example.com/fraud/repo{}.git"
@@ -52,7 +53,12 @@ CASES = {
     ),
     "too-many-repositories-for-notebook-instances": (
         "fraud-dev",
-        {"kind": "notebook-instance", "codeRepositories": repos(5), "environmentYml": None},
+        {
+            "kind": "notebook-instance",
+            "members": NOTEBOOK_MEMBERS,
+            "codeRepositories": repos(5),
+            "environmentYml": None,
+        },
         ["mlops:lab.codeRepositories = ['repo0'", "at most 4 with kind notebook-instance"],
     ),
     "default-instance-type-not-allowed": (
@@ -98,6 +104,7 @@ CASES = {
         "fraud-dev",
         {
             "kind": "notebook-instance",
+            "members": NOTEBOOK_MEMBERS,
             "codeRepositories": [
                 {
                     "name": "fraud-models",

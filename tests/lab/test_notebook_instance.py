@@ -9,6 +9,7 @@ from tests.lab.helpers import (
     NOTEBOOK,
     NOTEBOOK_CHANGES,
     NOTEBOOK_LCC,
+    NOTEBOOK_MEMBERS,
     REPOSITORY,
     SECRET_ARN,
     plan_changed,
@@ -49,7 +50,7 @@ def test_persona_roles_and_instance_types(planned):
     by_name = {n.inputs["name"]: n.inputs for n in planned.of_type(NOTEBOOK)}
     bob = by_name["mlops-fraud-dev-nb-bob"]
     assert bob["roleArn"] == "arn:aws:iam::210987654321:role/mlops-fraud-dev-ml-engineer-exec"
-    assert bob["instanceType"] == "ml.m5.large"
+    assert bob["instanceType"] == "ml.m5.xlarge"  # as NOTEBOOK_MEMBERS gives it
     carol = by_name["mlops-fraud-dev-nb-carol"]
     assert carol["roleArn"].endswith(":role/mlops-fraud-dev-data-steward-exec")
 
@@ -76,7 +77,9 @@ def test_private_repository_uses_secrets_manager(planned):
 
 
 def test_production_protects_notebook_instances():
-    prod = plan_changed("fraud-prod", {"mlops:lab": {"kind": "notebook-instance"}})
+    prod = plan_changed(
+        "fraud-prod", {"mlops:lab": {"kind": "notebook-instance", "members": NOTEBOOK_MEMBERS}}
+    )
     instances = prod.of_type(NOTEBOOK)
     assert instances
     assert all(i.protect and i.retain_on_delete for i in instances)

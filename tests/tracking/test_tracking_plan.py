@@ -8,7 +8,7 @@ import pytest
 
 from mlopsctl.plan.engine import PlanError
 from settings import ConfigError
-from tests.conftest import policy_document
+from tests.conftest import SECRETS_ENDPOINT, policy_document
 
 SERVER = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"
 SCHEDULE = "aws:scheduler/schedule:Schedule"
@@ -149,7 +149,7 @@ def test_working_hours_default_follows_production(plan, plan_with):
 
 
 def test_self_hosted_has_no_working_hours_schedules(plan_with):
-    planned = plan_with("fraud-dev", {**SELF_HOSTED_NO_HOURS})
+    planned = plan_with("fraud-dev", {**SELF_HOSTED_NO_HOURS}, SECRETS_ENDPOINT)
     assert working_hours_schedules(planned) == {}
 
 
@@ -175,7 +175,7 @@ def test_dvc_remote_export_is_the_versioned_kms_bucket(plan):
 
 
 def test_self_hosted_is_private_encrypted_and_authenticated(plan_with):
-    planned = plan_with("fraud-dev", SELF_HOSTED)
+    planned = plan_with("fraud-dev", SELF_HOSTED, SECRETS_ENDPOINT)
     assert not planned.of_type(SERVER)
     key = planned.exports["teamKmsKeyArn"]
     db = planned.one("aws:rds/instance:Instance").inputs
@@ -212,7 +212,7 @@ def test_self_hosted_is_private_encrypted_and_authenticated(plan_with):
 
 
 def test_self_hosted_database_is_protected_in_production(plan_with):
-    planned = plan_with("fraud-prod", SELF_HOSTED)
+    planned = plan_with("fraud-prod", SELF_HOSTED, SECRETS_ENDPOINT)
     db = planned.one("aws:rds/instance:Instance")
     assert db.inputs["deletionProtection"] is True
     assert db.inputs["skipFinalSnapshot"] is False
@@ -221,7 +221,7 @@ def test_self_hosted_database_is_protected_in_production(plan_with):
 
 
 def test_self_hosted_builds_the_mlflow_container_or_uses_the_given_image(plan_with):
-    built = plan_with("fraud-dev", SELF_HOSTED)
+    built = plan_with("fraud-dev", SELF_HOSTED, SECRETS_ENDPOINT)
     image = built.one("docker:index/image:Image").inputs
     assert image["build"]["context"] == "containers/mlflow"
     repo = built.one("aws:ecr/repository:Repository", "tracking-repository").inputs
@@ -235,6 +235,7 @@ def test_self_hosted_builds_the_mlflow_container_or_uses_the_given_image(plan_wi
                 "selfHosted": {"image": given, "certificateArn": CERT},
             }
         },
+        SECRETS_ENDPOINT,
     )
     assert not planned.of_type("docker:index/image:Image")
     [container] = json.loads(
@@ -297,10 +298,17 @@ def test_self_hosted_builds_the_mlflow_container_or_uses_the_given_image(plan_wi
 )
 def test_bad_tracking_config_is_refused_before_any_resource(plan_with, change, key, value):
     with pytest.raises(PlanError) as error:
-        plan_with("fraud-dev", {"mlops:tracking": change})
+        plan_with("fraud-dev", {"mlops:tracking": change}, SECRETS_ENDPOINT)
     assert isinstance(error.value.__cause__, ConfigError)
     assert error.value.registered == 0
     message = str(error.value.__cause__)
     assert key in message and value in message
     assert "allowed" in message or "missing" in message
     assert message.count("\n  - ") == 1, message  # one problem, one line
+
+
+def test_self_hosted_needs_the_environments_secrets_manager_endpoint(plan_with):
+    """ECS injects the database secret from Secrets Manager: without its endpoint in the
+    internet-free VPC the task could never start, so the plan is refused up front."""
+    with pytest.raises(PlanError, match="Secrets Manager endpoint, which environment 'dev'"):
+        plan_with("fraud-dev", SELF_HOSTED)
