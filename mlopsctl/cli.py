@@ -45,8 +45,20 @@ def _plan_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--policy-config",
         metavar="FILE",
-        help="policy pack config (default: policies/config/<mlops:environment>.json)",
+        help="policy pack config file (default: derived from the stack's settings, as "
+        "`mlopsctl pack-config STACK` prints it)",
     )
+
+
+@_register(
+    "pack-config",
+    "the policy pack config of a stack, derived from its settings (JSON for "
+    "`pulumi preview --policy-pack policies --policy-pack-config FILE`)",
+    "mlopsctl.commands.pack_config:run",
+)
+def _pack_config_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stack", help="stack name, e.g. fraud-dev")
+    parser.add_argument("--output", metavar="FILE", help="write the JSON here (default: stdout)")
 
 
 @_register(

@@ -6,6 +6,12 @@ inputs) and `StackValidationArgs` (every resource's outputs, with parents and de
 pack config the way the CLI does (schema defaults, `all` and per-policy enforcement levels), and
 collects the violations.
 
+The pack config is, by default, the one `settings.pack_config` derives from the planned stack's
+settings (`derived_pack_config`), exactly what `mlopsctl pack-config <stack>` writes for
+`pulumi preview --policy-pack-config`; a team stack gets its own instance policy (e.g. a lab GPU
+list narrower than its environment's). A file (`--policy-config FILE`) replaces it.
+`policies/config/<environment stack>.json` are such files, generated for the environment stacks.
+
 Offline additions, both documented in docs/policies.md:
 - `opts.retain_on_delete` is set on each resource's options (CrossGuard does not expose it);
 - the budget rule gets `estimatedMonthlyCostUsd` from `mlopsctl.cost.estimate(plan)` when that
@@ -35,8 +41,11 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from mlopsctl.plan import engine as plan_engine
 from mlopsctl.plan.model import Plan, PlannedResource
 from policies.registry import RULES, all_policies
+from settings import Project, load_settings, load_stack
+from settings.pack_config import pack_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_ROOT / "policies" / "config"
@@ -63,9 +72,29 @@ class PolicyConfigError(ValueError):
     """The pack config file is missing, not JSON, or names unknown policies/levels."""
 
 
-def default_config_path(plan: Plan) -> Path:
-    """policies/config/<environment>.json for the stack's `mlops:environment`."""
-    return CONFIG_DIR / f"{plan.config.get(f'{plan.project}:environment', 'dev')}.json"
+def derived_pack_config(plan: Plan, project: Project | None = None) -> dict[str, Any]:
+    """The pack config of the planned stack, derived from its settings (the plan's config, so
+    overrides count). `project`: the one the plan was made from (default: the plan engine's)."""
+    project = project or Project.at(plan_engine.PROJECT_ROOT)
+    config = pack_config(load_settings(plan.config, plan.stack, project), project)
+    _check_config(config, f"pack config of {plan.stack}")
+    return config
+
+
+def stack_pack_config(project: Project, stack: str) -> dict[str, Any]:
+    """The pack config of a stack file, as `mlopsctl pack-config <stack>` writes it."""
+    config = pack_config(load_stack(project, stack), project)
+    _check_config(config, f"pack config of {stack}")
+    return config
+
+
+def select_pack_config(
+    plan: Plan, project: Project | None = None, config_path: Path | str | None = None
+) -> tuple[dict[str, Any], str]:
+    """(config, where it comes from): the file when given, else derived from the stack."""
+    if config_path:
+        return load_pack_config(config_path), Path(config_path).name
+    return derived_pack_config(plan, project), f"mlopsctl pack-config {plan.stack}"
 
 
 def load_pack_config(path: Path | str) -> dict[str, Any]:
@@ -212,14 +241,14 @@ def run_policies(
     policies: Sequence[Policy] | None = None,
 ) -> list[Violation]:
     """Every violation of the pack on the plan (disabled policies are not run)."""
-    pack_config = _fill_budget(plan, dict(config or {}))
+    effective = _fill_budget(plan, dict(config or {}))
     resources = stack_resources(plan)
     violations: list[Violation] = []
     for policy in policies if policies is not None else all_policies():
-        level = enforcement_of(policy, pack_config)
+        level = enforcement_of(policy, effective)
         if level != EnforcementLevel.DISABLED:
             violations.extend(
-                _run_one(policy, level, policy_config(policy, pack_config), plan, resources)
+                _run_one(policy, level, policy_config(policy, effective), plan, resources)
             )
     return violations
 
@@ -274,7 +303,8 @@ def _call(validate, args, report) -> None:
         asyncio.run(result)
 
 
-def run_plan_policies(plan: Plan, config_path: Path | str | None = None) -> list[Violation]:
-    """Load the environment's (or the given) pack config and run the pack."""
-    path = Path(config_path) if config_path else default_config_path(plan)
-    return run_policies(plan, load_pack_config(path))
+def run_plan_policies(
+    plan: Plan, project: Project | None = None, *, config_path: Path | str | None = None
+) -> list[Violation]:
+    """Run the pack with the stack's derived pack config (or the given file's)."""
+    return run_policies(plan, select_pack_config(plan, project, config_path)[0])

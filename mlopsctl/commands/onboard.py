@@ -47,7 +47,7 @@ def check_stack(stack: str, project: Project, console: Console) -> tuple[Plan, l
     with console.status(f"planning {stack} offline…"):
         plan = plan_stack(stack, project_dir=project.root)
     with console.status(f"running the policy pack on {stack}…"):
-        violations = run_plan_policies(plan)
+        violations = run_plan_policies(plan, project)
     mandatory = [v for v in violations if v.mandatory]
     if mandatory:
         listed = "\n".join(f"  - {v}" for v in mandatory)

@@ -13,13 +13,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from mlopsctl.plan import Plan, plan_stack
-from mlopsctl.policy_runner import (
-    PolicyConfigError,
-    Violation,
-    default_config_path,
-    load_pack_config,
-    run_policies,
-)
+from mlopsctl.policy_runner import PolicyConfigError, Violation, run_policies, select_pack_config
 
 
 def resource_tree(plan: Plan) -> Tree:
@@ -62,8 +56,8 @@ def exports_table(plan: Plan) -> Table:
     return table
 
 
-def verdicts_table(violations: list[Violation], config_path: Path) -> Table:
-    table = Table(title=f"Policy verdicts ({config_path.name}): {len(violations)} violation(s)")
+def verdicts_table(violations: list[Violation], config_source: str) -> Table:
+    table = Table(title=f"Policy verdicts ({config_source}): {len(violations)} violation(s)")
     for column in ("policy", "enforcement", "severity", "resource", "message"):
         table.add_column(column, overflow="fold")
     for v in sorted(violations, key=lambda v: (not v.mandatory, v.policy, v.urn)):
@@ -95,23 +89,24 @@ def run(args: argparse.Namespace) -> int:
     console = Console()
     with console.status(f"planning {args.stack} offline…"):
         plan = plan_stack(args.stack, project_dir=args.project.root)
-    config_path = Path(args.policy_config) if getattr(args, "policy_config", None) else None
-    config_path = config_path or default_config_path(plan)
-    try:
-        violations = run_policies(plan, load_pack_config(config_path))
+    try:  # the stack's derived pack config, unless --policy-config FILE
+        config, config_source = select_pack_config(
+            plan, args.project, getattr(args, "policy_config", None)
+        )
+        violations = run_policies(plan, config)
     except PolicyConfigError as error:
         Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
         return 2
     status = 3 if any(v.mandatory for v in violations) else 0
     if args.json == "-":
         print(json.dumps(plan.to_json(), indent=2, default=str))
-        Console(stderr=True).print(verdicts_table(violations, config_path))
+        Console(stderr=True).print(verdicts_table(violations, config_source))
         return status
     if not args.no_tree:
         console.print(resource_tree(plan))
     console.print(counts_table(plan))
     console.print(exports_table(plan))
-    console.print(verdicts_table(violations, config_path))
+    console.print(verdicts_table(violations, config_source))
     console.print(cost_line(plan))
     if args.json:
         Path(args.json).write_text(json.dumps(plan.to_json(), indent=2, default=str))

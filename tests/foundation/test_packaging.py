@@ -218,8 +218,8 @@ def test_mlopsctl_from_the_wheel_plans_a_copy_of_the_project(unpacked: Path, tmp
         return result
 
     assert "Access matrix: fraud-dev" in run("access", "fraud-dev").stdout  # the matrix
-    env_plan = run("plan", "dev", "--no-tree").stdout  # pack config and prices
-    assert "Policy verdicts (dev.json)" in env_plan and "Estimated cost" in env_plan
+    env_plan = run("plan", "dev", "--no-tree").stdout  # the pack (configured from the stack)
+    assert "Policy verdicts (mlopsctl pack-config dev)" in env_plan and "Estimated cost" in env_plan
     team_plan = json.loads(run("plan", "fraud-dev", "--json", "-").stdout)  # lifecycle scripts
     assert team_plan["exports"]["team"] == "fraud"
     assert [r for r in team_plan["resources"] if "lifecycle" in r["type"].lower()]

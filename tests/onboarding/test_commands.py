@@ -11,14 +11,15 @@ from mlopsctl.cost import load_prices
 from mlopsctl.plan import plan_stack
 from mlopsctl.policy_runner import run_plan_policies
 from mlopsctl.render.grouping import components
+from settings import Project
 from tests.conftest import PROJECT
 from tests.onboarding.conftest import mlopsctl
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _mandatory_violations(plan) -> list:
-    return [v for v in run_plan_policies(plan) if v.mandatory]
+def _mandatory_violations(plan, project: Path) -> list:
+    return [v for v in run_plan_policies(plan, Project.at(project)) if v.mandatory]
 
 
 def test_onboard_writes_a_stack_that_validates_plans_and_passes_policies(
@@ -54,7 +55,7 @@ def test_onboard_writes_a_stack_that_validates_plans_and_passes_policies(
     plan = plan_stack("ledger-dev", project_dir=project)
     profiles = plan.of_type("aws:sagemaker/userProfile:UserProfile")
     assert sorted(p.inputs["userProfileName"] for p in profiles) == ["dana", "eve"]
-    assert _mandatory_violations(plan) == []
+    assert _mandatory_violations(plan, project) == []
 
 
 def test_onboard_refuses_to_overwrite_and_rejects_bad_names(project: Path) -> None:
@@ -92,7 +93,7 @@ def test_member_add_keeps_comments_and_plans_the_new_profile(project: Path) -> N
         m["name"] for m in yaml.safe_load(before)["config"]["mlops:lab"]["members"]
     ]
     plan = plan_stack("ledger-dev", project_dir=project)
-    assert _mandatory_violations(plan) == []
+    assert _mandatory_violations(plan, project) == []
     names = {
         p.inputs["userProfileName"] for p in plan.of_type("aws:sagemaker/userProfile:UserProfile")
     }

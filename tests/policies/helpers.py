@@ -10,12 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from mlopsctl.plan.model import Plan, PlannedResource
-from mlopsctl.policy_runner import Violation, default_config_path, load_pack_config, run_policies
+from mlopsctl.policy_runner import Violation, derived_pack_config, run_policies
 
 
 def violations(plan: Plan, changes: dict[str, Any] | None = None) -> list[Violation]:
-    """The pack on `plan` with its environment's shipped config, `changes` merged per policy."""
-    config = load_pack_config(default_config_path(plan))
+    """The pack on `plan` with the stack's derived pack config (what `mlopsctl plan` and
+    `mlopsctl pack-config` use), `changes` merged per policy."""
+    config = derived_pack_config(plan)
     for policy, settings in (changes or {}).items():
         base = config.get(policy)
         config[policy] = {**base, **settings} if isinstance(base, dict) else settings

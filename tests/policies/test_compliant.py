@@ -29,7 +29,8 @@ def _with_notebook(plan: Plan) -> None:
 
 
 def _with_gpu_endpoint_within_limit(plan: Plan) -> None:
-    """fraud-prod: 2 x ml.g5.xlarge scaling to 4 (the prod limit), an allowed GPU type."""
+    """fraud-prod with GPUs allowed: 2 x ml.g5.xlarge scaling to 4 (the prod limit), an allowed
+    GPU type."""
     change(
         plan,
         "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
@@ -141,10 +142,18 @@ EVIDENCE: dict[str, tuple[str, str, Callable[[Plan], None] | None]] = {
 }
 
 
+# policy -> config changes the compliant case is planned with (`plan_with`)
+CONFIG_CHANGES: dict[str, dict] = {
+    # A team's pack config allows GPUs only when the team does (fraud-prod does not).
+    "cost-gpu-instance-limit": {"mlops:personas": {"allowGpu": True}},
+}
+
+
 @pytest.mark.parametrize("policy", sorted(EVIDENCE))
-def test_rule_passes_its_compliant_case(policy: str, plan) -> None:
+def test_rule_passes_its_compliant_case(policy: str, plan, plan_with) -> None:
     stack, evidence, build = EVIDENCE[policy]
-    planned = plan(stack)
+    changes = CONFIG_CHANGES.get(policy)
+    planned = plan_with(stack, changes) if changes else plan(stack)
     if build:
         build(planned)
     assert planned.of_type(evidence), f"{stack} plans no {evidence}: the case proves nothing"

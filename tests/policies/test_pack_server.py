@@ -15,9 +15,9 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from mlopsctl.plan.model import Plan, PlannedResource
-from mlopsctl.policy_runner import enforcement_of, load_pack_config, policy_config
+from mlopsctl.policy_runner import enforcement_of, policy_config, stack_pack_config
 from policies.registry import all_policies, policy_names
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT, PROJECT_ROOT
 from tests.policies.helpers import change, remove
 
 
@@ -57,9 +57,10 @@ def _provider(plan: Plan, resource: PlannedResource) -> analyzer_pb2.AnalyzerPro
     )
 
 
-def _configure(stub, config_file: str) -> None:
-    """Send a shipped pack config the way the CLI does (levels resolved, properties per policy)."""
-    config = load_pack_config(PROJECT_ROOT / "policies" / "config" / config_file)
+def _configure(stub, stack: str) -> None:
+    """Send a stack's pack config (`mlopsctl pack-config <stack>`) the way the CLI does (levels
+    resolved, properties per policy)."""
+    config = stack_pack_config(PROJECT, stack)
     levels = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY}
     stub.Configure(
         analyzer_pb2.ConfigureAnalyzerRequest(
@@ -98,7 +99,7 @@ def test_resource_policies_judge_planned_inputs(analyzer, plan) -> None:
 
 def test_stack_policies_join_buckets_to_companions(analyzer, plan) -> None:
     planned = plan("fraud-prod")
-    _configure(analyzer, "prod.json")
+    _configure(analyzer, "fraud-prod")
 
     def analyze() -> list[str]:
         resources = [

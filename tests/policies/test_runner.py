@@ -8,11 +8,13 @@ import json
 import pytest
 
 from mlopsctl.policy_runner import (
+    CONFIG_DIR,
     PolicyConfigError,
-    default_config_path,
+    derived_pack_config,
     estimated_monthly_cost,
     load_pack_config,
     run_policies,
+    select_pack_config,
     stack_resources,
 )
 from tests.policies.helpers import caught, change, remove, violations
@@ -84,7 +86,7 @@ def test_schema_defaults_apply_when_the_file_is_silent(plan) -> None:
             instanceType="ml.g5.xlarge"
         ),
     )
-    assert "cost-instance-type-allowed" not in caught(planned)  # dev.json allows ml.g5.xlarge
+    assert "cost-instance-type-allowed" not in caught(planned)  # fraud-dev allows ml.g5.xlarge
     found = {v.policy for v in run_policies(planned, {})}
     assert "cost-instance-type-allowed" in found
 
@@ -107,9 +109,13 @@ def test_budget_estimate_is_the_cost_model_typical_figure(plan) -> None:
     assert estimated_monthly_cost(planned) == estimate(planned).typical_monthly_usd > 0
 
 
-def test_default_config_follows_the_stack_environment(plan) -> None:
-    assert default_config_path(plan("fraud-prod")).name == "prod.json"
-    assert default_config_path(plan("churn-dev")).name == "dev.json"
+def test_default_config_is_derived_from_the_planned_stack(plan) -> None:
+    prod, churn = plan("fraud-prod"), plan("churn-dev")
+    assert select_pack_config(prod)[1] == "mlopsctl pack-config fraud-prod"
+    assert derived_pack_config(prod)["governance-production-protection"] == {"production": True}
+    assert derived_pack_config(churn)["cost-gpu-instance-limit"] == {"maxGpuInstancesPerTeam": 0}
+    shipped = CONFIG_DIR / "dev.json"
+    assert select_pack_config(churn, config_path=shipped) == (load_pack_config(shipped), "dev.json")
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Every shipped stack plans with zero mandatory violations under its environment's config."""
+"""Every shipped stack plans with zero mandatory violations under its own derived pack config."""
 
 from __future__ import annotations
 

@@ -34,6 +34,8 @@ CASES = [
         lambda p: change(
             p, ENDPOINT_CONFIG, None, put("productionVariants.0.instanceType", "ml.g5.xlarge")
         ),
+        # GPUs allowed (prod: at most 4): the endpoint scales to 6 GPU instances.
+        config={"mlops:personas": {"allowGpu": True}},
     ),
     Case(
         "over-budget",
