@@ -30,8 +30,8 @@ def _register(name: str, help_text: str, target: str) -> Callable:
 
 @_register(
     "plan",
-    "plan a stack offline: resource tree, counts, exports, policy verdicts (exit 3 on a "
-    "mandatory violation)",
+    "plan a stack offline: resource tree, counts, exports, policy verdicts, AWS conformance "
+    "(exit 3 on a mandatory violation, 4 on a value AWS would refuse)",
     "mlopsctl.commands.plan:run",
 )
 def _plan_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,5 +1,6 @@
-"""`mlopsctl plan <stack>`: what would be created, as a tree, counts by type, the exports, and the
-policy pack's verdicts (exit status 3 when a mandatory policy is violated)."""
+"""`mlopsctl plan <stack>`: what would be created, as a tree, counts by type, the exports, the
+policy pack's verdicts and the AWS conformance findings (exit status 3 when a mandatory policy is
+violated, 4 when a planned value is one AWS or the provider would refuse)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,25 @@ def verdicts_table(violations: list[Violation], config_source: str) -> Table:
     return table
 
 
+def conformance_table(findings: list) -> Table:
+    """What AWS or the provider would refuse, each finding with its rule and source."""
+    table = Table(title=f"AWS conformance: {len(findings)} rejection(s)")
+    for column in ("resource", "property", "value", "rule", "source", "message"):
+        table.add_column(column, overflow="fold")
+    for f in findings:
+        table.add_row(
+            f"[red]{f.name}[/] [dim]{f.resource_type}[/]",
+            f.path,
+            str(f.value)[:80],
+            f.rule,
+            f.source,
+            f.message,
+        )
+    if not findings:
+        table.add_row("[green]every planned value is one AWS accepts[/]", "", "", "", "", "")
+    return table
+
+
 def cost_line(plan: Plan) -> str:
     from mlopsctl.cost.model import estimate
 
@@ -97,18 +117,25 @@ def run(args: argparse.Namespace) -> int:
     except PolicyConfigError as error:
         Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
         return 2
-    status = 3 if any(v.mandatory for v in violations) else 0
+    from mlopsctl.conformance import check_plan, findings_to_json
+
+    findings = check_plan(plan)
+    # 3: a mandatory policy violation; 4: a value AWS would refuse (both: 3).
+    status = 3 if any(v.mandatory for v in violations) else (4 if findings else 0)
+    document = {**plan.to_json(), "conformance": findings_to_json(findings)}
     if args.json == "-":
-        print(json.dumps(plan.to_json(), indent=2, default=str))
+        print(json.dumps(document, indent=2, default=str))
         Console(stderr=True).print(verdicts_table(violations, config_source))
+        Console(stderr=True).print(conformance_table(findings))
         return status
     if not args.no_tree:
         console.print(resource_tree(plan))
     console.print(counts_table(plan))
     console.print(exports_table(plan))
     console.print(verdicts_table(violations, config_source))
+    console.print(conformance_table(findings))
     console.print(cost_line(plan))
     if args.json:
-        Path(args.json).write_text(json.dumps(plan.to_json(), indent=2, default=str))
+        Path(args.json).write_text(json.dumps(document, indent=2, default=str))
         console.print(f"plan written to {args.json}")
     return status
