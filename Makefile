@@ -34,6 +34,7 @@ plan: $(STAMP)-runtime  ## plan a shipped stack offline (STACK=fraud-dev by defa
 test: $(STAMP)-dev $(STAMP)-system  ## lint, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYRIGHT_PYTHON_IGNORE_WARNINGS=1 $(BIN)/pyright
 	$(BIN)/pytest -q -n 2 --timeout 300
 
 benchmark: $(STAMP)-runtime  ## time `mlopsctl plan` of a team stack (see README)

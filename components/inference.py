@@ -13,12 +13,17 @@ settings apply to real-time endpoints only. The Kubernetes backend lives in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import pulumi
 import pulumi_aws as aws
 
 from components.naming import Naming
+
+if TYPE_CHECKING:
+    from pulumi_aws.sagemaker import (
+        EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgsDict as Routing,
+    )
 
 VARIANT = "primary"
 # SageMaker endpoint metrics (SageMaker "Monitor SageMaker with CloudWatch", read 2026-11):
@@ -79,9 +84,14 @@ class SageMakerEndpointArgs:
         return mode == "realtime"
 
 
-def production_variant(args: SageMakerEndpointArgs, model_name: pulumi.Input[str]) -> dict:
+def production_variant(
+    args: SageMakerEndpointArgs, model_name: pulumi.Input[str]
+) -> aws.sagemaker.EndpointConfigurationProductionVariantArgsDict:
     """The endpoint's one variant: instances (real-time) or a serverless config."""
-    variant: dict[str, Any] = {"variant_name": VARIANT, "model_name": model_name}
+    variant: aws.sagemaker.EndpointConfigurationProductionVariantArgsDict = {
+        "variant_name": VARIANT,
+        "model_name": model_name,
+    }
     if args.realtime:
         variant |= {
             "instance_type": args.spec.instance_type,
@@ -95,7 +105,9 @@ def production_variant(args: SageMakerEndpointArgs, model_name: pulumi.Input[str
     return variant
 
 
-def data_capture_config(args: SageMakerEndpointArgs, endpoint_name: str) -> dict | None:
+def data_capture_config(
+    args: SageMakerEndpointArgs, endpoint_name: str
+) -> aws.sagemaker.EndpointConfigurationDataCaptureConfigArgsDict | None:
     """Requests and responses to `s3://<capture bucket>/<endpoint>` (real-time only)."""
     if not args.realtime:
         return None
@@ -113,17 +125,16 @@ def data_capture_config(args: SageMakerEndpointArgs, endpoint_name: str) -> dict
 
 def deployment_config(
     deployment: BlueGreenDeployment, alarm_names: list[pulumi.Input[str]]
-) -> dict[str, Any]:
+) -> aws.sagemaker.EndpointDeploymentConfigArgsDict:
     """Blue/green updates, rolled back automatically when one of the alarms fires."""
-    routing: dict[str, Any] = {
+    routing: Routing = {
         "type": deployment.traffic,
         "wait_interval_in_seconds": deployment.wait_seconds,
     }
-    step = {"type": "CAPACITY_PERCENT", "value": deployment.step_percent}
     if deployment.traffic == "CANARY":
-        routing["canary_size"] = step
+        routing["canary_size"] = {"type": "CAPACITY_PERCENT", "value": deployment.step_percent}
     elif deployment.traffic == "LINEAR":
-        routing["linear_step_size"] = step
+        routing["linear_step_size"] = {"type": "CAPACITY_PERCENT", "value": deployment.step_percent}
     return {
         "blue_green_update_policy": {
             "traffic_routing_configuration": routing,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -80,7 +79,7 @@ def kubernetes_provider(
 # -- documents: the specs of the namespace's guardrails and of the model server ---------------
 
 
-def quota_spec(spec: KubernetesServingSpec) -> dict[str, Any]:
+def quota_spec(spec: KubernetesServingSpec) -> k8s.core.v1.ResourceQuotaSpecArgsDict:
     return {
         "hard": {
             "requests.cpu": spec.quota_cpu,
@@ -93,7 +92,7 @@ def quota_spec(spec: KubernetesServingSpec) -> dict[str, Any]:
     }
 
 
-def limit_range_spec(spec: KubernetesServingSpec) -> dict[str, Any]:
+def limit_range_spec(spec: KubernetesServingSpec) -> k8s.core.v1.LimitRangeSpecArgsDict:
     """Defaults for containers that set no requests or limits: the model server's own."""
     return {
         "limits": [
@@ -109,14 +108,16 @@ def limit_range_spec(spec: KubernetesServingSpec) -> dict[str, Any]:
     }
 
 
-def serving_network_policy_spec(namespace: str, allowed: Sequence[str]) -> dict[str, Any]:
+def serving_network_policy_spec(
+    namespace: str, allowed: Sequence[str]
+) -> k8s.networking.v1.NetworkPolicySpecArgsDict:
     """The model server: 8080 from its namespace and the allowed ones; DNS and HTTPS out."""
     return {
         "pod_selector": {"match_labels": {"app.kubernetes.io/name": APP}},
         "policy_types": ["Ingress", "Egress"],
         "ingress": [
             {
-                "from": [
+                "from_": [
                     {"namespace_selector": {"match_labels": {"kubernetes.io/metadata.name": ns}}}
                     for ns in [namespace, *allowed]
                 ],
@@ -127,22 +128,24 @@ def serving_network_policy_spec(namespace: str, allowed: Sequence[str]) -> dict[
     }
 
 
-def model_server_container(args: KubernetesInferenceArgs) -> dict[str, Any]:
+def model_server_container(args: KubernetesInferenceArgs) -> k8s.core.v1.ContainerArgsDict:
     """The serving container: probes on `/ping`, requests and limits, restricted security."""
     r = args.spec
-    resources: dict[str, dict[str, str]] = {
-        "requests": {"cpu": r.cpu_request, "memory": r.memory_request},
-        "limits": {"cpu": r.cpu_limit, "memory": r.memory_limit},
-    }
+    requests = {"cpu": r.cpu_request, "memory": r.memory_request}
+    limits = {"cpu": r.cpu_limit, "memory": r.memory_limit}
     if r.gpus:
-        resources["requests"][GPU] = str(r.gpus)
-        resources["limits"][GPU] = str(r.gpus)
-    env: list[dict[str, Any]] = [{"name": "PORT", "value": str(SERVING_PORT)}]
+        requests[GPU] = str(r.gpus)
+        limits[GPU] = str(r.gpus)
+    resources: k8s.core.v1.ResourceRequirementsArgsDict = {"requests": requests, "limits": limits}
+    env: list[k8s.core.v1.EnvVarArgsDict] = [{"name": "PORT", "value": str(SERVING_PORT)}]
     if args.spec.model_uri:
         env.append({"name": "MODEL_URI", "value": args.spec.model_uri})
     if args.tracking_uri is not None:
         env.append({"name": "MLFLOW_TRACKING_URI", "value": args.tracking_uri})
-    probe = {"http_get": {"path": "/ping", "port": SERVING_PORT}, "timeout_seconds": 5}
+    probe: k8s.core.v1.ProbeArgsDict = {
+        "http_get": {"path": "/ping", "port": SERVING_PORT},
+        "timeout_seconds": 5,
+    }
     return {
         "name": APP,
         "image": args.image_uri,
@@ -166,7 +169,9 @@ def model_server_container(args: KubernetesInferenceArgs) -> dict[str, Any]:
     }
 
 
-def autoscaler_spec(spec: KubernetesServingSpec, deployment_name: pulumi.Input[str]) -> dict:
+def autoscaler_spec(
+    spec: KubernetesServingSpec, deployment_name: pulumi.Input[str]
+) -> k8s.autoscaling.v2.HorizontalPodAutoscalerSpecArgsDict:
     return {
         "scale_target_ref": {
             "api_version": "apps/v1",
@@ -234,7 +239,7 @@ class KubernetesInference(pulumi.ComponentResource):
         self.service_url = f"http://{APP}.{spec.namespace}.svc.cluster.local"
         self.register_outputs({"namespace": spec.namespace, "serviceUrl": self.service_url})
 
-    def _meta(self, resource: str) -> dict[str, Any]:
+    def _meta(self, resource: str) -> k8s.meta.v1.ObjectMetaArgsDict:
         return {
             "name": resource,
             "namespace": self._args.spec.namespace,

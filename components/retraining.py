@@ -12,8 +12,8 @@ team's data buckets as environment variables (see containers/pipeline/run-pipeli
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -123,12 +123,16 @@ class RetrainingArgs:
     monitor: DataQualityMonitor | None = None
 
 
+def env_vars(environment: Mapping[str, str]) -> list[k8s.core.v1.EnvVarArgsDict]:
+    return [{"name": k, "value": v} for k, v in sorted(environment.items())]
+
+
 def cron_job_spec(
     args: RetrainingArgs,
     labels: dict[str, str],
     service_account_name: pulumi.Input[str],
-    env: pulumi.Input[list[dict[str, str]]],
-) -> dict[str, Any]:
+    env: pulumi.Input[Sequence[k8s.core.v1.EnvVarArgsDict]],
+) -> k8s.batch.v1.CronJobSpecArgsDict:
     """The CronJob: one pipeline run at a time, restricted security, scratch space for Kedro."""
     return {
         "schedule": args.spec.kubernetes_schedule,
@@ -283,7 +287,7 @@ class Retraining(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         naming = args.naming
         endpoint = monitor.endpoint_name
-        network = {
+        network: aws.sagemaker.DataQualityJobDefinitionNetworkConfigArgsDict = {
             "enable_inter_container_traffic_encryption": True,
             "enable_network_isolation": True,
             "vpc_config": {
@@ -348,7 +352,7 @@ class Retraining(pulumi.ComponentResource):
         )
         labels = dict(target.labels)
 
-        def meta(name: str) -> dict:
+        def meta(name: str) -> k8s.meta.v1.ObjectMetaArgsDict:
             return {"name": name, "namespace": target.namespace, "labels": labels}
 
         account = k8s.core.v1.ServiceAccount(
@@ -372,7 +376,7 @@ class Retraining(pulumi.ComponentResource):
             },
             opts=opts,
         )
-        env = environment.apply(lambda e: [{"name": k, "value": v} for k, v in sorted(e.items())])
+        env = environment.apply(env_vars)
         k8s.batch.v1.CronJob(
             "retraining-cronjob",
             metadata=meta("retraining"),

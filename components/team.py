@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 
@@ -35,9 +35,12 @@ from settings.derived import contract_drift
 from settings.models.inference import InferenceConfig
 from settings.models.tracking import SelfHostedConfig
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 # Offline plans see secret config still encrypted; the kubeconfig is then this placeholder.
 KUBECONFIG_PLACEHOLDER = "offline-plan-placeholder-kubeconfig"
-Spec = TypeVar("Spec")
+Spec = TypeVar("Spec", bound="DataclassInstance")
 
 
 class TeamLayer(pulumi.ComponentResource):
@@ -288,7 +291,7 @@ def _from_config(cls: type[Spec], config: Any, **fields: Any) -> Spec:
     same names, plus `fields`. A field the config lacks is an error, never a silent default;
     lists become tuples."""
     values = dict(fields)
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         if f.name not in values:
             if not hasattr(config, f.name):
                 raise TypeError(f"{type(config).__name__} has no {f.name!r} for {cls.__name__}")

@@ -306,7 +306,7 @@ class _Builder:
 
     def _roles(
         self,
-        db_secret_arn: pulumi.Output[str],
+        db_secret_arn: pulumi.Output[str | None],  # RDS manages it: set once the DB exists
         auth_secret_arn: pulumi.Output[str],
         log_group_arn: pulumi.Output[str],
         repository_arn: pulumi.Input[str | None],

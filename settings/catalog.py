@@ -5,10 +5,13 @@ The layers pass these to components as plain values; components never import set
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 # Persona ids, as used in role names and in the access matrix.
 PERSONAS: tuple[str, ...] = ("data-scientist", "ml-engineer", "data-steward")
 # The data buckets every team gets; later components add none of their own.
-BUCKET_PURPOSES: tuple[str, ...] = ("raw", "curated", "dvc", "artifacts", "capture")
+BucketPurpose = Literal["raw", "curated", "dvc", "artifacts", "capture"]
+BUCKET_PURPOSES: tuple[BucketPurpose, ...] = get_args(BucketPurpose)
 # Names reserved for the environment layer's own resources (see components/naming.py).
 RESERVED_TEAM_NAMES = frozenset({"platform", "env"})
 
@@ -16,7 +19,20 @@ RESERVED_TEAM_NAMES = frozenset({"platform", "env"})
 # suffixes as AWS lists them in "AWS services that integrate with AWS PrivateLink"
 # (docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html, read
 # 2026-11). `{region}` is filled in by the network component.
-INTERFACE_ENDPOINT_SERVICES: dict[str, str] = {
+InterfaceEndpoint = Literal[
+    "sagemaker-api",
+    "sagemaker-runtime",
+    "sagemaker-notebook",
+    "sagemaker-studio",
+    "sagemaker-mlflow",
+    "sts",
+    "ecr-api",
+    "ecr-dkr",
+    "logs",
+    "kms",
+    "secretsmanager",
+]
+INTERFACE_ENDPOINT_SERVICES: dict[InterfaceEndpoint, str] = {
     "sagemaker-api": "com.amazonaws.{region}.sagemaker.api",
     "sagemaker-runtime": "com.amazonaws.{region}.sagemaker.runtime",
     "sagemaker-notebook": "aws.sagemaker.{region}.notebook",
@@ -36,7 +52,8 @@ INTERFACE_ENDPOINT_SERVICES: dict[str, str] = {
     # Only the self-hosted MLflow kind needs it (ECS injects the database secret): opt-in.
     "secretsmanager": "com.amazonaws.{region}.secretsmanager",
 }
-DEFAULT_INTERFACE_ENDPOINTS: tuple[str, ...] = tuple(
+assert tuple(INTERFACE_ENDPOINT_SERVICES) == get_args(InterfaceEndpoint)
+DEFAULT_INTERFACE_ENDPOINTS: tuple[InterfaceEndpoint, ...] = tuple(
     name for name in INTERFACE_ENDPOINT_SERVICES if name != "secretsmanager"
 )
 

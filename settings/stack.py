@@ -43,8 +43,10 @@ class CommonSettings(StrictModel):
     stack: str = Field(default="", exclude=True)
 
 
+# Narrowing `layer` is safe: the models are frozen (StrictModel's model_config), but pyright
+# does not read pydantic's config, so it takes the field for a mutable (invariant) one.
 class EnvironmentSettings(CommonSettings):
-    layer: Literal["environment"]
+    layer: Literal["environment"]  # pyright: ignore[reportIncompatibleVariableOverride]
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     governance: GovernanceConfig = Field(default_factory=GovernanceConfig)
 
@@ -77,7 +79,7 @@ class EnvironmentSettings(CommonSettings):
 
 
 class TeamSettings(CommonSettings):
-    layer: Literal["team"]
+    layer: Literal["team"]  # pyright: ignore[reportIncompatibleVariableOverride] (frozen, above)
     team: TeamConfig
     # -- one field per component config (settings/models/<component>.py) --
     registry: RegistryConfig = Field(default_factory=RegistryConfig)

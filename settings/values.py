@@ -57,9 +57,9 @@ def problem_check(problem_of: Callable[[str], str | None], allowed: str) -> Afte
     return AfterValidator(run)
 
 
-def int_range(low: int, high: int) -> Any:
-    """An int constrained to [low, high] with an 'allowed' message."""
-    return Annotated[int, check(lambda v: low <= v <= high, f"an integer from {low} to {high}")]
+def int_range(low: int, high: int) -> AfterValidator:
+    """[low, high] for an int, with an 'allowed' message: `Annotated[int, int_range(1, 10)]`."""
+    return check(lambda v: low <= v <= high, f"an integer from {low} to {high}")
 
 
 # -- names ----------------------------------------------------------------------------------
@@ -95,14 +95,16 @@ AvailabilityZone = Annotated[
 ]
 
 
-def aws_id(prefix: str) -> Any:
+def aws_id(prefix: str) -> AfterValidator:
     """EC2 ids: `<prefix>-` then 8 or 17 hex digits (EC2 API reference, resource ids)."""
-    return Annotated[
-        str,
-        pattern(
-            rf"{prefix}-[0-9a-f]{{8}}([0-9a-f]{{9}})?", f"an id such as {prefix}-0123456789abcdef0"
-        ),
-    ]
+    return pattern(
+        rf"{prefix}-[0-9a-f]{{8}}([0-9a-f]{{9}})?", f"an id such as {prefix}-0123456789abcdef0"
+    )
+
+
+VpcId = Annotated[str, aws_id("vpc")]
+SubnetId = Annotated[str, aws_id("subnet")]
+SecurityGroupId = Annotated[str, aws_id("sg")]
 
 
 # ARN formats: "Identify AWS resources with Amazon Resource Names" (IAM user guide) and each
@@ -110,33 +112,45 @@ def aws_id(prefix: str) -> Any:
 _PARTITION = r"arn:aws(-cn|-us-gov|-iso[a-z]?)?"
 
 
-def arn(service: str, resource: str, example: str, regional: bool = True) -> Any:
+def arn(service: str, resource: str, example: str, regional: bool = True) -> AfterValidator:
     region = r"[a-z0-9-]+" if regional else ""
-    return Annotated[str, pattern(rf"{_PARTITION}:{service}:{region}:\d{{12}}:{resource}", example)]
+    return pattern(rf"{_PARTITION}:{service}:{region}:\d{{12}}:{resource}", example)
 
 
-IamRoleArn = arn(
-    "iam",
-    r"role/[\w+=,.@/-]+",
-    "an IAM role ARN such as arn:aws:iam::123456789012:role/Name (no wildcards)",
-    regional=False,
-)
-IamPrincipalArn = arn(
-    "iam",
-    r"(role|saml-provider|user)/[\w+=,.@/-]+",
-    "an IAM role, user or SAML provider ARN (no wildcards)",
-    regional=False,
-)
-SecretArn = arn(
-    "secretsmanager",
-    r"secret:[A-Za-z0-9/_+=.@-]+",
-    "a Secrets Manager secret ARN (username and password of the git host)",
-)
-AcmCertificateArn = arn(
-    "acm",
-    r"certificate/[0-9a-f-]{36}",
-    "an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>",
-)
+IamRoleArn = Annotated[
+    str,
+    arn(
+        "iam",
+        r"role/[\w+=,.@/-]+",
+        "an IAM role ARN such as arn:aws:iam::123456789012:role/Name (no wildcards)",
+        regional=False,
+    ),
+]
+IamPrincipalArn = Annotated[
+    str,
+    arn(
+        "iam",
+        r"(role|saml-provider|user)/[\w+=,.@/-]+",
+        "an IAM role, user or SAML provider ARN (no wildcards)",
+        regional=False,
+    ),
+]
+SecretArn = Annotated[
+    str,
+    arn(
+        "secretsmanager",
+        r"secret:[A-Za-z0-9/_+=.@-]+",
+        "a Secrets Manager secret ARN (username and password of the git host)",
+    ),
+]
+AcmCertificateArn = Annotated[
+    str,
+    arn(
+        "acm",
+        r"certificate/[0-9a-f-]{36}",
+        "an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>",
+    ),
+]
 
 # -- networks -------------------------------------------------------------------------------
 

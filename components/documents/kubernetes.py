@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SDK's input types; the documents themselves are plain dicts
+    from pulumi_kubernetes.core.v1 import PodSecurityContextArgsDict, SecurityContextArgsDict
+    from pulumi_kubernetes.networking.v1 import NetworkPolicyEgressRuleArgsDict
 
 # The non-root user the platform's images create (containers/*/Dockerfile).
 RUN_AS_USER = 10001
 
 
-def pod_security_context() -> dict[str, Any]:
+def pod_security_context() -> PodSecurityContextArgsDict:
     return {
         "run_as_non_root": True,
         "run_as_user": RUN_AS_USER,
@@ -18,7 +22,7 @@ def pod_security_context() -> dict[str, Any]:
     }
 
 
-def container_security_context() -> dict[str, Any]:
+def container_security_context() -> SecurityContextArgsDict:
     """Kubernetes' 'restricted' Pod Security Standard for one container."""
     return {
         "allow_privilege_escalation": False,
@@ -28,7 +32,7 @@ def container_security_context() -> dict[str, Any]:
     }
 
 
-def dns_and_https_egress() -> list[dict[str, Any]]:
+def dns_and_https_egress() -> list[NetworkPolicyEgressRuleArgsDict]:
     """NetworkPolicy egress rules: DNS to kube-system, and HTTPS (S3, STS, MLflow through the
     VPC's endpoints: the private subnets have no internet route)."""
     return [

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from settings.catalog import DEFAULT_INTERFACE_ENDPOINTS, INTERFACE_ENDPOINT_SERVICES
+from settings.catalog import DEFAULT_INTERFACE_ENDPOINTS, InterfaceEndpoint
 from settings.models.base import StrictModel
 from settings.values import (
     AvailabilityZone,
     IamPrincipalArn,
     InstanceType,
     PrivateVpcCidr,
-    aws_id,
+    SecurityGroupId,
+    SubnetId,
+    VpcId,
     int_range,
 )
 
@@ -24,13 +26,13 @@ class NetworkConfig(StrictModel):
     mode: Literal["create", "adopt"] = "create"
     cidr: PrivateVpcCidr = "10.20.0.0/16"
     availability_zones: list[AvailabilityZone] = Field(default_factory=list)
-    interface_endpoints: list[Literal[tuple(INTERFACE_ENDPOINT_SERVICES)]] = Field(  # type: ignore[valid-type]
+    interface_endpoints: list[InterfaceEndpoint] = Field(
         default_factory=lambda: list(DEFAULT_INTERFACE_ENDPOINTS)
     )
     # Adopt mode only.
-    vpc_id: aws_id("vpc") | None = None
-    subnet_ids: list[aws_id("subnet")] = Field(default_factory=list)
-    security_group_ids: list[aws_id("sg")] = Field(default_factory=list)
+    vpc_id: VpcId | None = None
+    subnet_ids: list[SubnetId] = Field(default_factory=list)
+    security_group_ids: list[SecurityGroupId] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _mode_fields(self) -> NetworkConfig:
@@ -53,7 +55,7 @@ class NetworkConfig(StrictModel):
 class GovernanceConfig(StrictModel):
     """`mlops:governance`: environment-wide rules every team stack inherits."""
 
-    audit_log_retention_days: int_range(30, 3653) = 365
+    audit_log_retention_days: Annotated[int, int_range(30, 3653)] = 365
     # Instance types a team may start in this environment. Lists from
     # aws.amazon.com/sagemaker/pricing (read 2026-11).
     allowed_instance_types: list[InstanceType] = Field(
@@ -65,7 +67,7 @@ class GovernanceConfig(StrictModel):
         ]
     )
     allowed_gpu_instance_types: list[InstanceType] = Field(default_factory=list)
-    max_gpu_instances_per_team: int_range(0, 64) = 0
+    max_gpu_instances_per_team: Annotated[int, int_range(0, 64)] = 0
     # Who may assume the environment's auditor role (never `*`); empty: principals of this
     # account tagged persona=auditor.
     auditor_principals: list[IamPrincipalArn] = Field(default_factory=list)

@@ -47,9 +47,10 @@ class DeploymentConfig(StrictModel):
     """Blue/green traffic shifting of endpoint updates (SageMaker deployment guardrails)."""
 
     traffic: Literal["ALL_AT_ONCE", "CANARY", "LINEAR"] = "ALL_AT_ONCE"
-    step_percent: int_range(1, 50) = 10  # canary size or linear step
-    wait_seconds: int_range(0, 3600) = 300  # SageMaker allows 0-3600 (API reference, read 2026-11)
-    termination_wait_seconds: int_range(0, 3600) = 300
+    step_percent: Annotated[int, int_range(1, 50)] = 10  # canary size or linear step
+    # SageMaker allows 0-3600 (API reference, read 2026-11).
+    wait_seconds: Annotated[int, int_range(0, 3600)] = 300
+    termination_wait_seconds: Annotated[int, int_range(0, 3600)] = 300
 
 
 class SageMakerConfig(StrictModel):
@@ -57,18 +58,18 @@ class SageMakerConfig(StrictModel):
     mode: Literal["serverless", "realtime"] | None = None
     # Real-time only.
     instance_type: InstanceType = "ml.m5.large"
-    min_instances: int_range(1, 20) = 1
-    max_instances: int_range(1, 20) = 2
-    target_invocations_per_instance: int_range(1, 100_000) = 100
-    data_capture_percent: int_range(1, 100) = 100
+    min_instances: Annotated[int, int_range(1, 20)] = 1
+    max_instances: Annotated[int, int_range(1, 20)] = 2
+    target_invocations_per_instance: Annotated[int, int_range(1, 100_000)] = 100
+    data_capture_percent: Annotated[int, int_range(1, 100)] = 100
     network_isolation: bool = True
     # Serverless only: memory 1024-6144 MB in 1 GB steps, concurrency 1-200 (SageMaker
     # ServerlessConfig API reference, read 2026-11).
     serverless_memory_mb: Literal[1024, 2048, 3072, 4096, 5120, 6144] = 2048
-    serverless_max_concurrency: int_range(1, 200) = 5
+    serverless_max_concurrency: Annotated[int, int_range(1, 200)] = 5
     # Alarms that roll a blue/green update back.
-    max_server_errors_per_minute: int_range(1, 100_000) = 5
-    max_latency_ms: int_range(1, 60_000) = 1000
+    max_server_errors_per_minute: Annotated[int, int_range(1, 100_000)] = 5
+    max_latency_ms: Annotated[int, int_range(1, 60_000)] = 1000
     deployment: DeploymentConfig = Field(default_factory=DeploymentConfig)
 
     @model_validator(mode="after")
@@ -88,19 +89,19 @@ class KubernetesConfig(StrictModel):
     context: ContextName | None = None  # a context of the operator's kubeconfig
     namespace: KubeName | None = None  # default: the team scope, e.g. mlops-vision-dev
     irsa_role_arn: IamRoleArn | None = None  # default: the endpoint execution role
-    min_replicas: int_range(1, 50) = 2
-    max_replicas: int_range(1, 50) = 4
-    target_cpu_percent: int_range(10, 100) = 70
+    min_replicas: Annotated[int, int_range(1, 50)] = 2
+    max_replicas: Annotated[int, int_range(1, 50)] = 4
+    target_cpu_percent: Annotated[int, int_range(10, 100)] = 70
     cpu_request: CpuQuantity = "500m"
     memory_request: MemoryQuantity = "1Gi"
     cpu_limit: CpuQuantity = "1"
     memory_limit: MemoryQuantity = "2Gi"
-    gpus: int_range(0, 8) = 0  # nvidia.com/gpu per replica
+    gpus: Annotated[int, int_range(0, 8)] = 0  # nvidia.com/gpu per replica
     # Namespace quota: the team's ceiling in the shared cluster.
     quota_cpu: CpuQuantity = "16"
     quota_memory: MemoryQuantity = "64Gi"
-    quota_gpus: int_range(0, 64) = 0
-    quota_pods: int_range(1, 500) = 40
+    quota_gpus: Annotated[int, int_range(0, 64)] = 0
+    quota_pods: Annotated[int, int_range(1, 500)] = 40
     # Namespaces (by name) whose pods may call the model on 8080; everything else is denied.
     allowed_ingress_namespaces: list[KubeName] = Field(default_factory=list)
 

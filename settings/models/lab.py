@@ -6,7 +6,7 @@ or the region live in `settings/rules/lab.py`.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field
 
@@ -18,9 +18,9 @@ from settings.catalog import (
     MIN_IDLE_TIMEOUT_MINUTES,
     MIN_VOLUME_GB,
     PERSONAS,
+    BucketPurpose,
 )
 from settings.models.base import StrictModel
-from settings.models.team import BucketPurpose
 from settings.values import (
     HttpsUrl,
     InstanceType,
@@ -31,7 +31,7 @@ from settings.values import (
 )
 
 Persona = Literal["data-scientist", "ml-engineer", "data-steward"]
-assert set(Persona.__args__) == set(PERSONAS)  # type: ignore[attr-defined]
+assert set(get_args(Persona)) == set(PERSONAS)
 
 # Member names become user-profile, space and notebook-instance names
 # (pattern [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}); kept short so `<prefix>-<team>-<env>-nb-<member>`
@@ -122,7 +122,9 @@ class LabConfig(StrictModel):
 
     kind: Literal["studio", "notebook-instance"] = "studio"
     auth_mode: Literal["IAM", "SSO"] = "IAM"
-    idle_timeout_minutes: int_range(MIN_IDLE_TIMEOUT_MINUTES, MAX_IDLE_TIMEOUT_MINUTES) = 60
+    idle_timeout_minutes: Annotated[
+        int, int_range(MIN_IDLE_TIMEOUT_MINUTES, MAX_IDLE_TIMEOUT_MINUTES)
+    ] = 60
     members: Members = Field(default_factory=list)
     # GPU types offered when `mlops:personas.allowGpu` is true; empty: the environment's
     # whole governance.allowedGpuInstanceTypes list.
@@ -131,7 +133,7 @@ class LabConfig(StrictModel):
     package_mirror_url: HttpsUrl = ""
     pip_mirror_url: HttpsUrl = ""
     code_repositories: CodeRepositories = Field(default_factory=list)
-    notebook_volume_size_gb: int_range(MIN_VOLUME_GB, MAX_VOLUME_GB) = 20
+    notebook_volume_size_gb: Annotated[int, int_range(MIN_VOLUME_GB, MAX_VOLUME_GB)] = 20
     # Home EFS of the Studio domain on `pulumi destroy`; unset: Retain in production, else Delete.
     home_efs_retention: Literal["Delete", "Retain"] | None = None
 

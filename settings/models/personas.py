@@ -46,7 +46,7 @@ class PersonasConfig(StrictModel):
     data_steward_readable_classifications: list[DataClassification] = Field(default_factory=list)
     # STS session length for the human roles; IAM allows 1-12 hours (IAM CreateRole
     # MaxSessionDuration, read 2026-11).
-    max_session_hours: int_range(1, 12) = 4
+    max_session_hours: Annotated[int, int_range(1, 12)] = 4
 
     def principals_of(self, persona: str) -> list[str]:
         return list(getattr(self, persona.replace("-", "_")).principals)

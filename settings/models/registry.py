@@ -52,9 +52,9 @@ class RegistryConfig(StrictModel):
     repositories: list[RepositoryName] = Field(default_factory=lambda: ["inference", "pipeline"])
     # Lifecycle: keep the newest N images whose tag starts with a release prefix; untagged
     # images (superseded builds) expire after a few days.
-    keep_release_images: int_range(1, 1000) = 30
+    keep_release_images: Annotated[int, int_range(1, 1000)] = 30
     release_tag_prefixes: list[TagPrefix] = Field(default_factory=lambda: ["v", "src-"])
-    untagged_expire_days: int_range(1, 365) = 7
+    untagged_expire_days: Annotated[int, int_range(1, 365)] = 7
     # A CI role that may push, besides the team's ML engineer role.
     ci_role_arn: IamRoleArn | None = None
     # Extra roles that may pull, e.g. the node role of the EKS cluster (kubelet pulls images

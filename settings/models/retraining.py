@@ -29,7 +29,7 @@ class MonitorConfig(StrictModel):
     schedule: MonitorSchedule = "cron(0 * ? * * *)"
     instance_type: InstanceType = "ml.m5.large"
     # Hourly monitoring jobs must finish within 3600 s (Model Monitor docs, read 2026-11).
-    max_runtime_seconds: int_range(60, 3600) = 3600
+    max_runtime_seconds: Annotated[int, int_range(60, 3600)] = 3600
 
 
 class RetrainingConfig(StrictModel):
@@ -41,8 +41,8 @@ class RetrainingConfig(StrictModel):
     kubernetes_schedule: KubernetesCron = "0 3 * * 1"
     instance_type: InstanceType = "ml.m5.large"
     # Processing jobs run at most 5 days (SageMaker StoppingCondition, read 2026-11).
-    max_runtime_hours: int_range(1, 120) = 4
-    volume_size_gb: int_range(1, 16384) = 30
+    max_runtime_hours: Annotated[int, int_range(1, 120)] = 4
+    volume_size_gb: Annotated[int, int_range(1, 16384)] = 30
     experiment_name: ExperimentName | None = None  # default: <team>-training
     registered_model_name: ExperimentName | None = None  # default: <team>-model
     pipeline_arguments: list[

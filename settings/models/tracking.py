@@ -75,16 +75,16 @@ class SelfHostedConfig(StrictModel):
     # Fargate task sizes (AWS Fargate task CPU and memory table, read 2026-11): 1 vCPU / 2 GiB
     # is the smallest size MLflow's two gunicorn workers run comfortably in.
     cpu: Literal[256, 512, 1024, 2048, 4096] = 1024
-    memory_mib: int_range(512, 30720) = 2048
-    desired_count: int_range(1, 10) = 1
+    memory_mib: Annotated[int, int_range(512, 30720)] = 2048
+    desired_count: Annotated[int, int_range(1, 10)] = 1
     # Smallest Graviton burstable class (Amazon RDS pricing, read 2026-11: ~USD 0.016/h in
     # eu-west-1); raise it for many concurrent users.
     db_instance_class: DbInstanceClass = "db.t4g.micro"
-    db_allocated_storage_gib: int_range(20, 1000) = 20
+    db_allocated_storage_gib: Annotated[int, int_range(20, 1000)] = 20
     # PostgreSQL major version, exact minor chosen by RDS (Amazon RDS for PostgreSQL versions,
     # read 2026-11).
     db_engine_version: Literal["16", "17"] = "17"
-    db_backup_retention_days: int_range(1, 35) = 7
+    db_backup_retention_days: Annotated[int, int_range(1, 35)] = 7
     # ACM certificate of the internal load balancer's HTTPS listener (required: basic-auth
     # credentials never travel in clear text).
     certificate_arn: AcmCertificateArn | None = None
