@@ -1,33 +1,119 @@
-"""Time `mlopsctl plan fraud-dev --no-tree` end to end: one warm-up, then the median of 5 runs.
+"""Time `mlopsctl plan <stack> --no-tree` end to end, and what lab members cost a plan.
 
-Run: `python scripts/benchmark_plan.py [stack]`. A figure to watch, not a timed test.
+Run: `python scripts/benchmark_plan.py [stack] [--runs N]` (`make benchmark`). It prints:
+
+- the wall time of `mlopsctl plan <stack> --no-tree` as a subprocess (program, environment
+  stack, policies, cost): the median of N runs after one warm-up, and their CPU time, which
+  a busy machine inflates less;
+- the in-process plan time of the stack with 5 and with 50 lab members (the stack's own lab
+  config with its members repeated under new names), each the median of N plans after one
+  warm-up plan of the same variant (the environment stack is planned once and cached), and
+  the ratio of the two;
+- the machine's load average before and after, since both figures scale with it.
+
+Figures to watch, not a timed test: the suite never asserts times.
 """
 
 from __future__ import annotations
 
+import argparse
+import copy
+import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-RUNS = 5
 ROOT = Path(__file__).resolve().parent.parent
+RUNS = 5
+MEMBER_COUNTS = (5, 50)
+
+
+def lab_with_members(lab: dict[str, Any], count: int) -> dict[str, Any]:
+    """The lab config with `count` members, cycling through the personas and default instance
+    types of its own members (names `member-01`, ..., valid lab member names)."""
+    shipped = lab.get("members") or []
+    if not shipped:
+        raise SystemExit("the stack's mlops:lab has no members to repeat")
+    members = [{**shipped[i % len(shipped)], "name": f"member-{i + 1:02d}"} for i in range(count)]
+    return {**copy.deepcopy(lab), "members": members}
+
+
+def cli_timings(stack: str, runs: int) -> list[tuple[float, float]]:
+    """(wall, cpu) seconds of each timed `mlopsctl plan` subprocess, after one warm-up."""
+    command = [str(Path(sys.executable).parent / "mlopsctl"), "plan", stack, "--no-tree"]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    timings = []
+    for _ in range(runs):
+        cpu, wall = _children_cpu(), time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+        timings.append((time.perf_counter() - wall, _children_cpu() - cpu))
+    return timings
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def member_timings(stack: str, runs: int) -> dict[int, list[tuple[float, float]]]:
+    """(wall, cpu) seconds of each timed plan of the stack, per member count."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from mlopsctl.plan.engine import plan_stack, stack_config
+
+    lab = stack_config(stack, ROOT).get("mlops:lab")
+    if not isinstance(lab, dict):
+        raise SystemExit(f"stack {stack} has no mlops:lab to add members to")
+    timings: dict[int, list[tuple[float, float]]] = {}
+    for count in MEMBER_COUNTS:
+        overrides = {"mlops:lab": lab_with_members(lab, count)}
+        plan_stack(stack, ROOT, overrides)  # warm-up: imports, caches, the environment stack
+        timings[count] = []
+        for _ in range(runs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            plan_stack(stack, ROOT, overrides)
+            timings[count].append((time.perf_counter() - wall, time.process_time() - cpu))
+    return timings
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 def main() -> int:
-    stack = sys.argv[1] if len(sys.argv) > 1 else "fraud-dev"
-    command = [str(Path(sys.executable).parent / "mlopsctl"), "plan", stack, "--no-tree"]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)  # warm-up
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-        timings.append(time.perf_counter() - start)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("stack", nargs="?", default="fraud-dev")
+    parser.add_argument("--runs", type=int, default=RUNS)
+    args = parser.parse_args()
+    print(f"before: {_load()}")
+    cli = cli_timings(args.stack, args.runs)
+    walls = [wall for wall, _ in cli]
     print(
-        f"mlopsctl plan {stack} --no-tree: median {statistics.median(timings):.2f} s "
-        f"over {RUNS} runs (min {min(timings):.2f} s, max {max(timings):.2f} s)"
+        f"mlopsctl plan {args.stack} --no-tree: median {statistics.median(walls):.2f} s wall "
+        f"over {args.runs} runs (min {min(walls):.2f} s, max {max(walls):.2f} s), "
+        f"median {statistics.median(c for _, c in cli):.2f} s CPU"
     )
+    members = member_timings(args.stack, args.runs)
+    medians = {}
+    for count, runs in members.items():
+        wall = statistics.median(w for w, _ in runs)
+        cpu = statistics.median(c for _, c in runs)
+        medians[count] = (wall, cpu)
+        print(
+            f"plan of {args.stack}, {count} lab members: median {wall:.2f} s wall, {cpu:.2f} s CPU"
+        )
+    few, many = MEMBER_COUNTS[0], MEMBER_COUNTS[-1]
+    small, large = medians[few], medians[many]
+    print(
+        f"{many} vs {few} members: {large[0] / small[0]:.2f}x wall, {large[1] / small[1]:.2f}x "
+        f"CPU ({(large[1] - small[1]) / (many - few) * 1000:.1f} ms CPU per added member)"
+    )
+    print(f"after: {_load()}")
     return 0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mlopsctl.plan import plan_stack
+from tests.containers.container_test_utils import COMMAND_TIMEOUT
 
 MLOPSCTL = Path(sys.executable).parent / "mlopsctl"
 
@@ -72,12 +73,14 @@ def test_cli_plan_json_is_the_documented_shape(tmp_path):
         [str(MLOPSCTL), "plan", "fraud-dev", "--no-tree", "--json", str(out)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=COMMAND_TIMEOUT,
     )
     assert run.returncode == 0, run.stderr
     assert "Resources by type" in run.stdout
     data = json.loads(out.read_text())
-    assert set(data) == {"stack", "project", "layer", "resources", "exports"}
+    # The plan JSON of mlopsctl/plan/model.py, plus the conformance findings (none: shipped).
+    assert set(data) == {"stack", "project", "layer", "resources", "exports", "conformance"}
+    assert data["conformance"] == []
     assert data["stack"] == "fraud-dev" and data["layer"] == "team"
     keys = {
         "type",
@@ -106,7 +109,7 @@ def test_cli_plan_reports_config_errors_with_exit_code_2(tmp_path):
         [str(MLOPSCTL), "plan", "no-such-stack"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=COMMAND_TIMEOUT,
         cwd=root,
     )
     assert run.returncode == 2
