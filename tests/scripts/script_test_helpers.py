@@ -1,4 +1,4 @@
-"""Helpers for the lifecycle script tests: paths, fake commands, bounded waits."""
+"""Helpers for the lifecycle script tests: paths, fake commands, bounded waits, gates."""
 
 from __future__ import annotations
 
@@ -10,11 +10,23 @@ from pathlib import Path
 
 import pytest
 
+from tests.containers.container_test_utils import COMMAND_TIMEOUT
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS_DIR = REPO_ROOT / "components" / "scripts"
 
 BASH = shutil.which("bash") or "/bin/bash"
 REAL_DATE = shutil.which("date") or "/bin/date"
+
+# A fake command that calls `gate` stops there until the test opens the gate (FAKE_GATE unset:
+# it goes straight on). On arrival it writes its pid to $FAKE_GATE.reached, so the test knows
+# the work has started and is still under way, whatever the speed of the machine.
+GATE_FUNCTION = """gate() {
+  [[ -n ${FAKE_GATE:-} ]] || return 0
+  echo "$$" >"$FAKE_GATE.reached.tmp" && mv -f "$FAKE_GATE.reached.tmp" "$FAKE_GATE.reached"
+  until [[ -e $FAKE_GATE.open ]]; do sleep 0.05; done
+}
+"""
 
 
 def write_executable(path: Path, text: str) -> Path:
@@ -23,8 +35,14 @@ def write_executable(path: Path, text: str) -> Path:
     return path
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Poll `condition` every 50 ms; fail the test after `timeout` seconds."""
+def wait_for(
+    condition: Callable[[], bool], timeout: float = COMMAND_TIMEOUT, what: str = ""
+) -> None:
+    """Poll `condition` every 50 ms; fail the test after `timeout` seconds.
+
+    The default is the shared deadline of a child process: what is waited for is a script's
+    background job, which a busy machine may run slowly; the deadline only stops a hang.
+    """
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -33,7 +51,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0, what: str = "
 
 
 def run_bash(
-    script: Path, *args: str, env: dict[str, str], timeout: float = 20
+    script: Path, *args: str, env: dict[str, str], timeout: float = COMMAND_TIMEOUT
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [BASH, str(script), *args],
@@ -52,3 +70,34 @@ def process_alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"
+
+
+class Gate:
+    """The test's side of GATE_FUNCTION: pass `env` to the script, see a fake arrive, open it.
+
+    Use as a context manager: leaving the block opens the gate, so that no fake is left waiting
+    when a test fails before it opens the gate itself.
+    """
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.env = {"FAKE_GATE": str(base)}
+        self._reached = base.with_name(base.name + ".reached")
+        self._open = base.with_name(base.name + ".open")
+
+    def reached(self) -> bool:
+        return self._reached.exists()
+
+    def wait_reached(self, what: str = "the fake command to reach the gate") -> int:
+        """Wait until a fake waits at the gate; its pid."""
+        wait_for(self.reached, what=what)
+        return int(self._reached.read_text())
+
+    def open(self) -> None:
+        self._open.touch()
+
+    def __enter__(self) -> Gate:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.open()

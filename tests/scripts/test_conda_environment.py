@@ -1,43 +1,61 @@
-"""conda_environment.sh with a fake `conda` (records calls, slow env create) and a fake `aws`."""
+"""conda_environment.sh with a fake `conda` (records calls; env create/update can be held at a
+gate the test opens) and a fake `aws`.
+
+That the script returns while the build goes on is shown without a clock: the fake conda waits
+at a closed gate until the script has returned, so a script that waited for the build would
+never return (and fail at the run's deadline)."""
 
 from __future__ import annotations
 
+import re
 import shlex
-import time
+import subprocess
 from pathlib import Path
 
 import pytest
-from script_test_helpers import SCRIPTS_DIR, run_bash, wait_for, write_executable
+from script_test_helpers import (
+    GATE_FUNCTION,
+    SCRIPTS_DIR,
+    Gate,
+    process_alive,
+    run_bash,
+    wait_for,
+    write_executable,
+)
 
 from components.lifecycle_scripts import compact_script
+from tests.containers.container_test_utils import slow_test
+
+# Each test runs the script and waits for its background job: several child processes.
+pytestmark = slow_test
 
 SCRIPT = SCRIPTS_DIR / "conda_environment.sh"
-CONDA_SECONDS = 0.7  # how long the fake `conda env create/update` takes when it is slow
 S3_YML = "name: team\nchannels: [conda-forge]\ndependencies: [python=3.11, pandas, ipykernel]\n"
 GIT_YML = "name: team\nchannels: [conda-forge]\ndependencies: [python=3.11, polars]\n"
 MIRROR = "https://nexus.internal.example/repository/conda"
 
 # Records each call as one shell-quoted line; `env create/update` also record the file they were
-# given and the pip index, take FAKE_CONDA_SECONDS, and create the prefix like conda does.
-FAKE_CONDA = """#!/bin/bash
-record="$FAKE_RECORD"
+# given and the pip index, wait at the gate (FAKE_GATE, see script_test_helpers), and create the
+# prefix like conda does.
+FAKE_CONDA = f"""#!/bin/bash
+{GATE_FUNCTION}record="$FAKE_RECORD"
 printf '%q ' conda "$@" >>"$record"; echo >>"$record"
 prefix="" file=""
 args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-  case ${args[i]} in
-    --prefix) prefix=${args[i+1]} ;;
-    --file) file=${args[i+1]} ;;
+for ((i = 0; i < ${{#args[@]}}; i++)); do
+  case ${{args[i]}} in
+    --prefix) prefix=${{args[i+1]}} ;;
+    --file) file=${{args[i+1]}} ;;
   esac
 done
-case "$1 ${2:-}" in
+case "$1 ${{2:-}}" in
   "env create"|"env update")
-    { echo "--- yml:"; cat "$file"; echo "--- pip index: ${PIP_INDEX_URL:-}"; } >>"$record"
-    sleep "${FAKE_CONDA_SECONDS:-0}"
+    {{ echo "--- yml:"; cat "$file"; echo "--- pip index: ${{PIP_INDEX_URL:-}}"; }} >>"$record"
+    gate
     mkdir -p "$prefix/conda-meta"
     echo "conda-finished $2" >>"$record" ;;
   "run "*)
-    [[ "$*" == *"import ipykernel"* && -n ${FAKE_NO_IPYKERNEL:-} ]] && exit 1 ;;
+    [[ "$*" == *"import ipykernel"* && -n ${{FAKE_NO_IPYKERNEL:-}} ]] && exit 1 ;;
 esac
 exit 0
 """
@@ -81,20 +99,32 @@ def state(env: dict[str, str]) -> Path:
     return Path(env["HOME"]) / ".mlops"
 
 
-def run_and_time(env: dict[str, str], slow: bool = False, script: Path = SCRIPT) -> float:
-    """Run the script; with `slow`, the fake conda create/update takes CONDA_SECONDS."""
-    env = {**env, "FAKE_CONDA_SECONDS": str(CONDA_SECONDS if slow else 0)}
-    started = time.monotonic()
+def run_script(env: dict[str, str], script: Path = SCRIPT) -> subprocess.CompletedProcess[str]:
+    """Run the script (to its end: it must not wait for the build) and check it succeeded."""
     result = run_bash(script, env=env)
-    elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stdout + result.stderr
-    return elapsed
+    return result
+
+
+def assert_returned_while_building(
+    result: subprocess.CompletedProcess[str], gate: Gate, env: dict[str, str], name: str = "team"
+) -> None:
+    """The script has returned, saying it builds in the background, while the build still runs:
+    the job and the fake conda it started are alive, held at the gate, and nothing is done."""
+    match = re.search(rf"building '{name}' in the background \(pid (\d+)\)", result.stdout)
+    assert match, result.stdout
+    conda_pid = gate.wait_reached("the background job to run `conda env create/update`")
+    assert process_alive(int(match[1]))
+    assert process_alive(conda_pid)
+    assert not (state(env) / f"conda-{name}.done").exists()
+    assert not (state(env) / f"conda-{name}.failed").exists()
+    assert "conda-finished" not in Path(env["FAKE_RECORD"]).read_text()
 
 
 def wait_done(env: dict[str, str], name: str = "team") -> None:
     done = state(env) / f"conda-{name}.done"
     failed = state(env) / f"conda-{name}.failed"
-    wait_for(lambda: done.exists() or failed.exists(), timeout=15, what="the background job")
+    wait_for(lambda: done.exists() or failed.exists(), what="the background job")
     log = (state(env) / f"conda-{name}.log").read_text()
     assert done.exists(), f"background job failed:\n{log}"
 
@@ -114,14 +144,11 @@ def test_s3_source_with_mirror_builds_in_the_background(
         "PIP_MIRROR_URL": "https://nexus.internal.example/repository/pypi/simple",
         "KERNEL_DISPLAY_NAME": "Team (fraud)",
     }
-    elapsed = run_and_time(env, slow=True, script=script)
-
-    # Returned before the fake conda could have finished, and it has not finished yet.
-    assert elapsed < CONDA_SECONDS
-    assert not (state(env) / "conda-team.done").exists()
-    assert "conda-finished" not in Path(env["FAKE_RECORD"]).read_text()
-
-    wait_done(env)
+    with Gate(tmp_path / "gate") as gate:
+        result = run_script({**env, **gate.env}, script=script)
+        assert_returned_while_building(result, gate, env)
+        gate.open()
+        wait_done(env)
     home = env["HOME"]
     rc = ["conda", "config", "--file", f"{home}/.condarc"]
     prefix = f"{home}/.conda/envs/team"
@@ -145,18 +172,23 @@ def test_s3_source_with_mirror_builds_in_the_background(
     assert "kernel 'Team (fraud)' registered" in (state(env) / "conda-team.log").read_text()
 
 
-def test_git_path_source_updates_an_existing_environment(env: dict[str, str]) -> None:
+def test_git_path_source_updates_an_existing_environment(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     repo = Path(env["HOME"]) / "team-repo"
     repo.mkdir()
     (repo / "environment.yml").write_text(GIT_YML)
-    run_and_time(env)  # first start: created from S3
+    run_script(env)  # first start: created from S3 (no gate: the fake conda goes straight on)
     wait_done(env)
     Path(env["FAKE_RECORD"]).unlink()
 
     env = {**env, "ENVIRONMENT_YML_SOURCE": "team-repo/environment.yml", "FAKE_NO_IPYKERNEL": "1"}
-    assert run_and_time(env, slow=True) < CONDA_SECONDS
-    assert not (state(env) / "conda-team.done").exists()  # the marker is per run
-    wait_done(env)
+    with Gate(tmp_path / "gate") as gate:
+        result = run_script({**env, **gate.env})
+        # Also: the first run's done marker is gone (the marker is per run).
+        assert_returned_while_building(result, gate, env)
+        gate.open()
+        wait_done(env)
 
     prefix = f"{env['HOME']}/.conda/envs/team"
     commands = calls(env)
@@ -173,7 +205,7 @@ def test_absolute_path_without_mirror_keeps_channels(env: dict[str, str], tmp_pa
     yml.parent.mkdir()
     yml.write_text(GIT_YML)
     env = {**env, "ENVIRONMENT_YML_SOURCE": str(yml), "CONDA_ENV_NAME": "nlp"}
-    run_and_time(env)
+    run_script(env)
     wait_done(env, "nlp")
 
     commands = calls(env)
@@ -181,10 +213,14 @@ def test_absolute_path_without_mirror_keeps_channels(env: dict[str, str], tmp_pa
     assert commands[-1][-4:] == ["--name", "nlp", "--display-name", "Python (nlp)"]
 
 
-def test_a_running_job_is_not_started_twice(env: dict[str, str]) -> None:
-    run_and_time(env, slow=True)
-    second = run_bash(SCRIPT, env=env)
-    wait_done(env)
+def test_a_running_job_is_not_started_twice(env: dict[str, str], tmp_path: Path) -> None:
+    with Gate(tmp_path / "gate") as gate:
+        env = {**env, **gate.env}
+        first = run_script(env)
+        assert_returned_while_building(first, gate, env)  # the job is surely still running
+        second = run_bash(SCRIPT, env=env)
+        gate.open()
+        wait_done(env)
 
     assert second.returncode == 0, second.stderr
     assert "already running" in second.stdout
@@ -194,9 +230,9 @@ def test_a_running_job_is_not_started_twice(env: dict[str, str]) -> None:
 
 def test_a_failed_download_leaves_a_failed_marker(env: dict[str, str]) -> None:
     env = {**env, "ENVIRONMENT_YML_SOURCE": "s3://team-bucket/envs/missing.yml"}
-    run_and_time(env)  # the download runs in the background too
+    run_script(env)  # succeeds: the download runs in the background too
     failed = state(env) / "conda-team.failed"
-    wait_for(failed.exists, timeout=15, what="the failed marker")
+    wait_for(failed.exists, what="the failed marker")
 
     assert not (state(env) / "conda-team.done").exists()
     assert not [c for c in calls(env) if c[:2] == ["conda", "env"]]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from script_test_helpers import (
+    GATE_FUNCTION,
     REAL_DATE,
     SCRIPTS_DIR,
+    Gate,
     process_alive,
     run_bash,
     wait_for,
@@ -23,6 +25,7 @@ from script_test_helpers import (
 )
 
 from components.lifecycle_scripts import compact_script
+from tests.containers.container_test_utils import slow_test
 
 SCRIPT = SCRIPTS_DIR / "idle_kernel_shutdown.sh"
 # Years away from the real clock: a script that read the time anywhere but `date` would see
@@ -133,11 +136,13 @@ def env(
         "url": f"http://127.0.0.1:{jupyter.port}{BASE_URL}",
         "root_dir": "/home/sagemaker-user",
     }
-    # `jupyter server list --json` prints one JSON object per running server.
+    # `jupyter server list --json` prints one JSON object per running server (after the gate,
+    # FAKE_GATE, which the test can hold closed, see script_test_helpers).
     write_executable(
         fake_bin / "jupyter",
-        "#!/bin/bash\n"
+        f"#!/bin/bash\n{GATE_FUNCTION}"
         '[[ "$*" == "server list --json" ]] || { echo "unexpected: $*" >&2; exit 2; }\n'
+        "gate\n"
         f"echo {json.dumps(json.dumps(server))}\n",
     )
     # Every call of `date` sees the same fixed "now".
@@ -239,6 +244,7 @@ def test_check_fails_visibly_when_the_server_rejects_it(
     assert jupyter.deleted == set()
 
 
+@slow_test  # three script runs
 def test_install_with_cron_is_idempotent_and_the_copy_runs_without_environment(
     env: dict[str, str], jupyter: FakeJupyter, fake_bin: Path, tmp_path: Path
 ) -> None:
@@ -277,33 +283,45 @@ def test_install_with_cron_is_idempotent_and_the_copy_runs_without_environment(
     assert jupyter.deleted == EXPECTED_SHUTDOWN
 
 
+@slow_test  # two script runs and waits for the background loops
 def test_install_without_cron_starts_one_background_loop(
-    env: dict[str, str], jupyter: FakeJupyter
+    env: dict[str, str], jupyter: FakeJupyter, tmp_path: Path
 ) -> None:
     env = {**env, "MLOPS_SCHEDULER": "loop"}
     pid_file = Path(env["MLOPS_STATE_DIR"]) / "idle_kernel_shutdown.pid"
     pids: list[int] = []
-    try:
-        started = time.monotonic()
-        result = run_bash(SCRIPT, env=env)
-        assert result.returncode == 0, result.stderr
-        assert time.monotonic() - started < 5
-        pids.append(int(pid_file.read_text()))
-        # The loop checks at once, then every CHECK_INTERVAL_MINUTES.
-        wait_for(lambda: jupyter.deleted == EXPECTED_SHUTDOWN, what="the first check")
-        assert process_alive(pids[0])
+    # The loop's first check is held at the gate (in `jupyter server list`) until install has
+    # returned: an install that waited for the loop, or for its first check, would never return
+    # (and fail at the run's deadline). No clock is involved.
+    with Gate(tmp_path / "gate") as gate:
+        try:
+            result = run_bash(SCRIPT, env={**env, **gate.env})
+            assert result.returncode == 0, result.stderr
+            pids.append(int(pid_file.read_text()))
+            assert re.search(rf"background loop started \(pid {pids[0]}\)", result.stdout)
+            # Install has returned while the loop runs its first check, which has not yet
+            # reached the server.
+            gate.wait_reached("the loop's first check")
+            assert process_alive(pids[0])
+            assert jupyter.requests == []
 
-        # Installing again replaces the loop (new settings apply) instead of adding one.
-        result = run_bash(SCRIPT, env=env)
-        assert result.returncode == 0, result.stderr
-        pids.append(int(pid_file.read_text()))
-        assert pids[1] != pids[0]
-        wait_for(lambda: not process_alive(pids[0]), what="the old loop to stop")
-        assert process_alive(pids[1])
-    finally:
-        for pid in pids:
-            if process_alive(pid):
-                os.kill(pid, signal.SIGTERM)
+            # The loop checks at once, then every CHECK_INTERVAL_MINUTES.
+            gate.open()
+            wait_for(lambda: jupyter.deleted == EXPECTED_SHUTDOWN, what="the first check")
+            assert process_alive(pids[0])
+
+            # Installing again replaces the loop (new settings apply) instead of adding one.
+            result = run_bash(SCRIPT, env=env)
+            assert result.returncode == 0, result.stderr
+            pids.append(int(pid_file.read_text()))
+            assert pids[1] != pids[0]
+            wait_for(lambda: not process_alive(pids[0]), what="the old loop to stop")
+            assert process_alive(pids[1])
+        finally:
+            for pid in pids:
+                if process_alive(pid):
+                    os.kill(pid, signal.SIGTERM)
+    # Outside the block, the gate is open: a loop stopped during a held check can end.
     wait_for(lambda: not any(process_alive(pid) for pid in pids), what="the loops to stop")
 
 

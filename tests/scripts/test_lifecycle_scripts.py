@@ -13,6 +13,7 @@ import pytest
 from script_test_helpers import BASH, SCRIPTS_DIR, run_bash, write_executable
 
 from components import lifecycle_scripts as ls
+from tests.containers.container_test_utils import COMMAND_TIMEOUT, slow_test
 
 SCRIPT_FILES = sorted(SCRIPTS_DIR.glob("*.sh"))
 SHELLCHECK = shutil.which("shellcheck") or str(Path(sys.executable).parent / "shellcheck")
@@ -55,7 +56,7 @@ def shellcheck(path: str, stdin: str | None = None) -> subprocess.CompletedProce
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=COMMAND_TIMEOUT,
         check=False,
     )
 
@@ -98,12 +99,16 @@ def test_rendered_with_maximal_values_fits_the_aws_limit(name: str) -> None:
     assert len(script) <= ls.MAX_CONTENT_LENGTH
 
 
+@slow_test  # bash -n, then shellcheck
 def test_both_scripts_combined_with_maximal_values_fit_and_are_clean() -> None:
     parts = {name: ls.render_script(name, values) for name, values in MAX_VALUES.items()}
     combined = ls.combine_scripts(parts, run_as="ec2-user")
 
     assert len(ls.to_base64(combined)) <= ls.MAX_CONTENT_LENGTH
-    assert subprocess.run([BASH, "-n"], input=combined, text=True, check=False).returncode == 0
+    syntax = subprocess.run(
+        [BASH, "-n"], input=combined, text=True, timeout=COMMAND_TIMEOUT, check=False
+    )
+    assert syntax.returncode == 0
     result = shellcheck("-", stdin=combined)
     assert result.returncode == 0, result.stdout
 
@@ -132,7 +137,12 @@ def test_render_exports_shell_quoted_values_after_the_shebang(tmp_path: Path) ->
     probe = tmp_path / "probe.sh"
     probe.write_text(header + "".join(f'printf "%s\\0" "${key}"\n' for key in sorted(tricky)))
     result = subprocess.run(
-        [BASH, str(probe)], cwd=tmp_path, capture_output=True, text=True, check=True
+        [BASH, str(probe)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=True,
     )
     assert result.stdout.split("\0")[:-1] == [tricky[key] for key in sorted(tricky)]
     assert not (tmp_path / "pwned").exists()

@@ -28,9 +28,13 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from tests.containers.container_test_utils import REQUEST_TIMEOUT, START_DEADLINE
+
 # create_user, put_user_policy, create_access_key.
 SETUP_CALLS = 3
-START_TIMEOUT_SECONDS = 30
+# The shared deadlines for a busy machine: they only stop a hang of the server.
+START_TIMEOUT_SECONDS = START_DEADLINE
+STOP_TIMEOUT_SECONDS = 30
 ADMIN_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
@@ -58,7 +62,11 @@ class MotoServer:
             aws_access_key_id=creds["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=creds["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=creds.get("AWS_SESSION_TOKEN"),
-            config=Config(retries={"max_attempts": 1}),
+            config=Config(
+                retries={"max_attempts": 1},
+                connect_timeout=REQUEST_TIMEOUT,
+                read_timeout=REQUEST_TIMEOUT,
+            ),
         )
 
     def assume_role(self, role_arn: str, session: str = "e2e") -> dict[str, str]:
@@ -74,26 +82,29 @@ class MotoServer:
 
 def _wait_until_listening(port: int, process: subprocess.Popen, log: Path) -> None:
     # A TCP connect, not an HTTP request: a request could use up an unauthenticated call.
+    # Each attempt may take the time left (a refused connect returns at once anyway).
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
+    while (left := deadline - time.monotonic()) > 0:
         if process.poll() is not None:
             raise RuntimeError(f"moto_server exited early:\n{log.read_text()}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with socket.create_connection(("127.0.0.1", port), timeout=max(1.0, left)):
                 return
         except OSError:
             time.sleep(0.1)
-    raise TimeoutError(f"moto_server did not listen within {START_TIMEOUT_SECONDS}s")
+    raise TimeoutError(
+        f"moto_server did not listen within {START_TIMEOUT_SECONDS}s:\n{log.read_text()}"
+    )
 
 
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout=10)
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
 
 
 @contextmanager

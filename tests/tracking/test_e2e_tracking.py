@@ -9,12 +9,16 @@ import os
 import shlex
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.containers.container_test_utils import (
+    COMMAND_TIMEOUT,
+    REQUEST_TIMEOUT,
+    slow_test,
+    wait_for_http,
+)
 from tests.support.moto_server import (
     assume_as_trusted_principal,
     free_port,
@@ -23,11 +27,11 @@ from tests.support.moto_server import (
     stop,
 )
 
-pytestmark = pytest.mark.e2e
+# Each test starts a server (moto for the module, mlflow) or several child processes (dvc), on
+# the shared deadlines for a busy machine; their sum is above `make test`'s 300 s per test.
+pytestmark = [pytest.mark.e2e, slow_test]
 
 STACK = "fraud-dev"
-COMMAND_TIMEOUT_SECONDS = 120
-MLFLOW_START_TIMEOUT_SECONDS = 90
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +40,7 @@ def bounded_mlflow_client(monkeypatch):
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "1")
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_BACKOFF_JITTER", "0")
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", str(int(REQUEST_TIMEOUT)))
     # Stream artifacts through the server (proxied access, what the team's clients use); the
     # server's presigned direct-to-S3 downloads are not accepted by moto under authorization.
     monkeypatch.setenv("MLFLOW_ENABLE_PROXY_MULTIPART_DOWNLOAD", "false")
@@ -84,7 +88,7 @@ def dvc(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
         env=env,
         capture_output=True,
         text=True,
-        timeout=COMMAND_TIMEOUT_SECONDS,
+        timeout=COMMAND_TIMEOUT,
     )
 
 
@@ -168,19 +172,8 @@ def mlflow_server(cloud, persona: str, tmp_path: Path):
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + MLFLOW_START_TIMEOUT_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"mlflow server exited:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"mlflow server not healthy in time:\n{log.read_text()}")
-            time.sleep(0.5)
+        # START_DEADLINE; each poll may take the time left, and a dead server fails at once.
+        wait_for_http(f"{url}/health", process, log)
         yield url
     finally:
         stop(process)
