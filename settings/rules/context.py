@@ -16,7 +16,9 @@ from settings.models.team import TeamConfig
 from settings.models.tracking import TrackingConfig
 
 
-class EnvironmentView(Protocol):
+class StackView(Protocol):
+    """What every stack's settings have."""
+
     @property
     def stack(self) -> str: ...
     @property
@@ -27,23 +29,16 @@ class EnvironmentView(Protocol):
     def account_id(self) -> str: ...
     @property
     def region(self) -> str: ...
+
+
+class EnvironmentView(StackView, Protocol):
     @property
     def network(self) -> NetworkConfig: ...
     @property
     def governance(self) -> GovernanceConfig: ...
 
 
-class TeamView(Protocol):
-    @property
-    def stack(self) -> str: ...
-    @property
-    def environment(self) -> str: ...
-    @property
-    def production(self) -> bool: ...
-    @property
-    def account_id(self) -> str: ...
-    @property
-    def region(self) -> str: ...
+class TeamView(StackView, Protocol):
     @property
     def team(self) -> TeamConfig: ...
     @property
