@@ -152,10 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     module_name, function_name = COMMANDS[args.command][2].split(":")
     import importlib
 
+    from mlopsctl import disk_cache
     from mlopsctl.commands import locate_project
-    from mlopsctl.plan.engine import PlanError
+    from mlopsctl.plan.engine import PlanError, use_disk_cache
     from settings import ConfigError
 
+    use_disk_cache(disk_cache.results_enabled())
     console = Console(stderr=True)
     try:
         args.project = locate_project(args.project_dir)

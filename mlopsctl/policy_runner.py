@@ -24,7 +24,6 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +42,7 @@ from pulumi_policy import (
 
 from mlopsctl.plan import engine as plan_engine
 from mlopsctl.plan.model import Plan, PlannedResource
+from mlopsctl.violation import PolicyConfigError, Violation
 from policies.registry import RULES, all_policies
 from settings import Project, load_settings, load_stack
 from settings.pack_config import pack_config
@@ -50,26 +50,6 @@ from settings.pack_config import pack_config
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_ROOT / "policies" / "config"
 BUDGET_POLICY = "cost-monthly-budget"
-
-
-@dataclass(frozen=True)
-class Violation:
-    policy: str
-    enforcement: str  # "mandatory" | "advisory" | "remediate"
-    severity: str
-    urn: str
-    message: str
-
-    @property
-    def mandatory(self) -> bool:
-        return self.enforcement == EnforcementLevel.MANDATORY.value
-
-    def __str__(self) -> str:
-        return f"{self.policy} ({self.enforcement}): {self.message} [{self.urn}]"
-
-
-class PolicyConfigError(ValueError):
-    """The pack config file is missing, not JSON, or names unknown policies/levels."""
 
 
 def derived_pack_config(plan: Plan, project: Project | None = None) -> dict[str, Any]:

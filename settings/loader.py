@@ -34,11 +34,6 @@ LAYER_OBJECT_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def stack_config(project: Project, stack: str) -> dict[str, Any]:
-    """The config the Pulumi CLI gives the program: declared defaults, then the stack file."""
-    return {**project.defaults(), **read_stack_file(project, stack).config}
-
-
 def load_stack(project: Project, stack: str) -> Settings:
     """Read and validate one stack file."""
     file = read_stack_file(project, stack)

@@ -40,6 +40,11 @@ class StackFile:
     secure: frozenset[Path_] = frozenset()
 
 
+def stack_config(project: Project, stack: str) -> dict[str, Any]:
+    """The config the Pulumi CLI gives the program: declared defaults, then the stack file."""
+    return {**project.defaults(), **read_stack_file(project, stack).config}
+
+
 def read_stack_file(project: Project, stack: str) -> StackFile:
     path = project.stack_path(stack)
     if not path.is_file():

@@ -23,6 +23,11 @@ from settings.catalog import DEFAULT_INTERFACE_ENDPOINTS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROJECT = Project.at(PROJECT_ROOT)
+# mlopsctl run by tests keeps its cache out of the user's: entries are keyed by their inputs,
+# so test sessions may share it.
+os.environ.setdefault(
+    "MLOPSCTL_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"mlopsctl-tests-{os.getuid()}")
+)
 GIT_TIMEOUT_SECONDS = 120  # a hang guard only; `git ls-files` takes milliseconds
 
 

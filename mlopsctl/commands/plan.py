@@ -14,7 +14,8 @@ from rich.table import Table
 from rich.tree import Tree
 
 from mlopsctl.plan import Plan, plan_stack
-from mlopsctl.policy_runner import PolicyConfigError, Violation, run_policies, select_pack_config
+from mlopsctl.policy_verdicts import policy_verdicts
+from mlopsctl.violation import PolicyConfigError, Violation
 
 
 def resource_tree(plan: Plan) -> Tree:
@@ -110,10 +111,9 @@ def run(args: argparse.Namespace) -> int:
     with console.status(f"planning {args.stack} offline…"):
         plan = plan_stack(args.stack, project_dir=args.project.root)
     try:  # the stack's derived pack config, unless --policy-config FILE
-        config, config_source = select_pack_config(
+        _config, config_source, violations = policy_verdicts(
             plan, args.project, getattr(args, "policy_config", None)
         )
-        violations = run_policies(plan, config)
     except PolicyConfigError as error:
         Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
         return 2

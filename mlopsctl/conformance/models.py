@@ -7,8 +7,8 @@ mapped operations, and every shape they reach, are distilled once (types, member
 operations and this format. The cache is a copy of botocore's data, never a second source: a
 new botocore installation, or a new operation, makes a new file.
 
-Cache directory: `$MLOPSCTL_CACHE_DIR`, else `$XDG_CACHE_HOME/mlopsctl`, else
-`~/.cache/mlopsctl`. Without a writable directory the distilled models live in memory only.
+The cache directory is `mlopsctl.disk_cache`'s. Without a writable directory the distilled
+models live in memory only.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+
+from mlopsctl import disk_cache
 
 FORMAT = 1
 _KEPT = ("type", "required", "enum", "pattern", "min", "max")
@@ -76,14 +77,6 @@ def _distill(model: dict[str, Any], operations: Iterable[str]) -> dict[str, Any]
     return {"operations": inputs, "shapes": shapes}
 
 
-def _cache_dir() -> Path:
-    configured = os.environ.get("MLOPSCTL_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mlopsctl"
-
-
 def _botocore_identity() -> list[Any]:
     """botocore's location and the size and time of its `__init__.py`, which holds its version
     (found without importing botocore, which costs more than reading the cache)."""
@@ -93,30 +86,15 @@ def _botocore_identity() -> list[Any]:
     return [origin, stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0]
 
 
-def cache_file(wanted: dict[str, list[str]]) -> Path:
+def cache_file(wanted: dict[str, list[str]]) -> str:
     key = json.dumps([FORMAT, _botocore_identity(), wanted], sort_keys=True)
     digest = hashlib.sha256(key.encode()).hexdigest()[:20]
-    return _cache_dir() / f"conformance-models-{digest}.json"
+    return f"conformance-models-{digest}.json"
 
 
-def _read_cache(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
+def _read_cache(name: str) -> dict[str, Any] | None:
+    data = disk_cache.read(name)
     return data if isinstance(data, dict) else None
-
-
-def _write_cache(path: Path, data: dict[str, Any]) -> None:
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as tmp:
-            json.dump(data, tmp, separators=(",", ":"))
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # an unwritable cache only costs time
 
 
 def distill_from_botocore(wanted: dict[str, list[str]]) -> dict[str, Any]:
@@ -136,12 +114,12 @@ def load_models(wanted: dict[str, list[str]]) -> dict[str, ServiceModel]:
     """The distilled models of `{service: [operation, ...]}`, from memory, cache or botocore."""
     wanted = {service: sorted(set(ops)) for service, ops in sorted(wanted.items())}
     path = cache_file(wanted)
-    key = str(path)
+    key = path
     if key not in _LOADED:
         data = _read_cache(path)
         if data is None or set(data) != set(wanted):
             data = distill_from_botocore(wanted)
-            _write_cache(path, data)
+            disk_cache.write(path, data)
         _LOADED[key] = {
             service: ServiceModel(service, part["operations"], part["shapes"])
             for service, part in data.items()

@@ -39,6 +39,17 @@ class PlannedResource:
         data["retainOnDelete"] = data.pop("retain_on_delete")
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PlannedResource:
+        fields = {
+            k: v for k, v in data.items() if k not in {"propertyDependencies", "retainOnDelete"}
+        }
+        return cls(
+            **fields,
+            property_dependencies=data["propertyDependencies"],
+            retain_on_delete=data["retainOnDelete"],
+        )
+
 
 @dataclass
 class Plan:
@@ -81,3 +92,14 @@ class Plan:
             "resources": [r.to_json() for r in self.resources],
             "exports": self.exports,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], config: dict[str, Any]) -> Plan:
+        """The plan `to_json` wrote, with the config it was planned from."""
+        return cls(
+            stack=data["stack"],
+            project=data["project"],
+            config=config,
+            resources=[PlannedResource.from_json(r) for r in data["resources"]],
+            exports=data["exports"],
+        )

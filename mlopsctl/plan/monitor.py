@@ -112,9 +112,10 @@ class RecordingMonitor(MockMonitor):
                 parent=request.parent,
                 custom=bool(request.custom),
                 provider=request.provider,
-                dependencies=list(request.dependencies),
+                # The SDK collects dependencies in sets: sorted, a plan's JSON is the same each run.
+                dependencies=sorted(request.dependencies),
                 property_dependencies={
-                    key: list(value.urns) for key, value in request.propertyDependencies.items()
+                    key: sorted(value.urns) for key, value in request.propertyDependencies.items()
                 },
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from mlopsctl.plan import plan_stack
-from mlopsctl.plan.engine import PlanError, _service_index, stack_config
+from mlopsctl.plan.engine import PlanError, stack_config
+from mlopsctl.plan.speed import _service_index
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBER_NAME = re.compile(r"[a-z](-?[a-z0-9]){1,23}")
@@ -65,7 +66,7 @@ print(json.dumps({{
     "get_key": type(pulumi_aws.kms.get_key).__name__,
 }}))
 """
-LAZY = "from mlopsctl.plan.engine import _install_lazy_aws_services; _install_lazy_aws_services()"
+LAZY = "from mlopsctl.plan.speed import install_lazy_aws_services; install_lazy_aws_services()"
 
 
 def _describe(install: str, services: list[str]) -> dict:
