@@ -49,8 +49,6 @@ class Auditor(pulumi.ComponentResource):
                 human_trust_policy(
                     list(args.principals),
                     account_id=naming.account_id,
-                    team=naming.team,
-                    persona=PERSONA,
                     partition=naming.partition,
                 )
             ),

@@ -21,6 +21,7 @@ from typing import Literal
 import pulumi
 from pulumi_aws import sagemaker as sm
 
+from components.lab_names import notebook_instance_name, private_space_name, user_profile_name
 from components.lifecycle_scripts import (
     NOTEBOOK_PERSISTENT_DIR,
     lab_lifecycle_script,
@@ -319,7 +320,7 @@ class Lab(pulumi.ComponentResource):
         profile = sm.UserProfile(
             f"lab-profile-{member.name}",
             domain_id=self.domain.id,
-            user_profile_name=member.name,
+            user_profile_name=user_profile_name(member.name),
             single_sign_on_user_identifier="UserName" if sso else None,
             single_sign_on_user_value=(member.sso_user_name or member.name) if sso else None,
             user_settings=sm.UserProfileUserSettingsArgs(
@@ -332,7 +333,7 @@ class Lab(pulumi.ComponentResource):
         space = sm.Space(
             f"lab-space-{member.name}",
             domain_id=self.domain.id,
-            space_name=f"{member.name}-private",
+            space_name=private_space_name(member.name),
             space_display_name=f"{member.name} (private)",
             # Referencing the profile's name makes the space depend on it: destroyed first.
             ownership_settings=sm.SpaceOwnershipSettingsArgs(
@@ -374,7 +375,7 @@ class Lab(pulumi.ComponentResource):
         for member in a.members:
             instance = sm.NotebookInstance(
                 f"lab-notebook-{member.name}",
-                name=a.naming.name("nb", member.name),
+                name=notebook_instance_name(a.naming, member.name),
                 instance_type=member.default_instance_type,
                 role_arn=a.execution_role_arns[member.persona],
                 kms_key_id=a.kms_key_arn,

@@ -20,13 +20,23 @@ from components.documents.execution_policies import (
     persona_execution_policy,
     pipeline_execution_policy,
 )
-from components.documents.iam import SAGEMAKER_SERVICE, TeamAccess, human_trust_policy
+from components.documents.guardrails import guardrail_policy
+from components.documents.iam import (
+    SAGEMAKER_SERVICE,
+    LabAccess,
+    TeamAccess,
+    human_trust_policy,
+)
 from components.documents.persona_policies import PERSONA_POLICIES
+from components.documents.team_statements import team_read_policy
 from components.documents.trust import service_trust_policy
+from components.lab_names import notebook_instance_name
 from components.naming import Naming
 
 # Execution roles besides one per persona: endpoints and models, pipelines and their jobs.
 SERVICE_EXECUTION_ROLES: tuple[str, ...] = ("endpoint", "pipeline")
+# Roles SageMaker alone uses to serve: they describe nothing.
+READ_NOTHING = ("endpoint-exec",)
 # IAM role names are at most 64 characters (IAM quotas, read 2026-11).
 MAX_ROLE_NAME = 64
 
@@ -44,6 +54,13 @@ class PersonasArgs:
     principals: dict[str, list[str]] = field(default_factory=dict)  # persona -> ARNs
     steward_readable_classifications: list[str] = field(default_factory=list)
     max_session_hours: int = 4
+    # The lab the roles work in (members and their personas; the domain id comes at grant time).
+    lab_kind: str = "studio"
+    lab_auth_mode: str = "IAM"
+    lab_members: dict[str, str] = field(default_factory=dict)  # member -> persona
+    # Production: S3 objects nobody may overwrite or delete (what is served, the lab's
+    # environment file), as `bucket purpose -> keys`.
+    protected_object_keys: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.personas if p not in PERSONA_POLICIES]
@@ -57,9 +74,14 @@ class PersonasArgs:
         return (*self.personas, *SERVICE_EXECUTION_ROLES)
 
 
-def team_access(args: PersonasArgs, kms_key_arn: str) -> TeamAccess:
+def team_access(args: PersonasArgs, kms_key_arn: str, domain_id: str = "") -> TeamAccess:
     """The plain values the documents are built from (also used by tests and mlopsctl)."""
     n = args.naming
+    notebook_instances = (
+        {m: notebook_instance_name(n, m) for m in args.lab_members}
+        if args.lab_kind == "notebook-instance"
+        else {}
+    )
     return TeamAccess(
         partition=n.partition,
         account_id=n.account_id,
@@ -75,6 +97,18 @@ def team_access(args: PersonasArgs, kms_key_arn: str) -> TeamAccess:
         role_arns={p: n.role_arn(p) for p in args.personas},
         execution_role_arns={k: n.role_arn(k, "exec") for k in args.execution_roles},
         steward_readable_classifications=list(args.steward_readable_classifications),
+        lab=LabAccess(
+            kind=args.lab_kind,
+            auth_mode=args.lab_auth_mode,
+            domain_id=domain_id if args.lab_kind == "studio" else "",
+            members=dict(args.lab_members),
+            notebook_instances=notebook_instances,
+        ),
+        protected_objects=sorted(
+            f"{n.bucket_arn(purpose)}/{key}"
+            for purpose, keys in args.protected_object_keys.items()
+            for key in keys
+        ),
     )
 
 
@@ -93,7 +127,8 @@ class Personas(pulumi.ComponentResource):
         super().__init__("mlops:personas:Personas", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         n = args.naming
-        access = pulumi.Output.from_input(args.kms_key_arn).apply(lambda k: team_access(args, k))
+        self._args = args
+        self._roles: dict[str, aws.iam.Role] = {}
 
         self.role_arns = {}
         for persona in args.personas:
@@ -105,8 +140,6 @@ class Personas(pulumi.ComponentResource):
                     human_trust_policy(
                         args.principals.get(persona, []),
                         account_id=n.account_id,
-                        team=n.team,
-                        persona=persona,
                         partition=n.partition,
                     )
                 ),
@@ -114,14 +147,9 @@ class Personas(pulumi.ComponentResource):
                 tags={"persona": persona},
                 opts=child,
             )
-            self._inline(persona, role, access.apply(PERSONA_POLICIES[persona]))
+            self._roles[persona] = role
             self.role_arns[persona] = role.arn
 
-        builders = {
-            **{p: (lambda a, p=p: persona_execution_policy(a, p)) for p in args.personas},
-            "endpoint": endpoint_execution_policy,
-            "pipeline": pipeline_execution_policy,
-        }
         self.execution_role_arns = {}
         for key in args.execution_roles:
             role = aws.iam.Role(
@@ -134,11 +162,50 @@ class Personas(pulumi.ComponentResource):
                 tags={"persona": key, "role-kind": "sagemaker-execution"},
                 opts=child,
             )
-            self._inline(f"{key}-exec", role, access.apply(builders[key]))
+            self._roles[f"{key}-exec"] = role
             self.execution_role_arns[key] = role.arn
 
         self.register_outputs(
             {"roleArns": self.role_arns, "executionRoleArns": self.execution_role_arns}
+        )
+
+    def grant(self, studio_domain_id: pulumi.Input[str] | None = None) -> None:
+        """Attach every role's permissions, once the lab exists: the grants name the team's Studio
+        domain, whose profiles use the execution roles (roles, then the domain, then these)."""
+        args = self._args
+        access = pulumi.Output.all(
+            pulumi.Output.from_input(args.kms_key_arn),
+            pulumi.Output.from_input(studio_domain_id or ""),
+        ).apply(lambda values: team_access(args, values[0], values[1]))
+        builders = {
+            **{p: PERSONA_POLICIES[p] for p in args.personas},
+            **{f"{p}-exec": (lambda a, p=p: persona_execution_policy(a, p)) for p in args.personas},
+            "endpoint-exec": endpoint_execution_policy,
+            "pipeline-exec": pipeline_execution_policy,
+        }
+        guardrails = aws.iam.Policy(
+            "guardrails",
+            name=_role_name(args.naming, "guardrails"),
+            description=f"Explicit denies every role of team {args.naming.team} carries",
+            policy=access.apply(lambda a: json.dumps(guardrail_policy(a))),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        team_read = aws.iam.Policy(
+            "team-read",
+            name=_role_name(args.naming, "team-read"),
+            description=f"Describe the SageMaker resources of team {args.naming.team}",
+            policy=access.apply(lambda a: json.dumps(team_read_policy(a))),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        for name, role in self._roles.items():
+            self._inline(name, role, access.apply(builders[name]))
+            self._attach(f"{name}-guardrails", role, guardrails)
+            if name not in READ_NOTHING:
+                self._attach(f"{name}-team-read", role, team_read)
+
+    def _attach(self, name: str, role: aws.iam.Role, policy: aws.iam.Policy) -> None:
+        aws.iam.RolePolicyAttachment(
+            name, role=role.name, policy_arn=policy.arn, opts=pulumi.ResourceOptions(parent=self)
         )
 
     def _inline(self, name: str, role: aws.iam.Role, policy: pulumi.Output[dict]) -> None:

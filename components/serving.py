@@ -49,7 +49,7 @@ class ServingArgs:
     # The Pulumi project directory: images without a given URI are built from its containers/.
     project_dir: Path = field(default_factory=Path.cwd)
     registry: RegistrySpec = field(default_factory=RegistrySpec)
-    extra_pusher_arns: Sequence[str] = ()  # e.g. a CI role
+    extra_pusher_arns: Sequence[pulumi.Input[str]] = ()  # a CI role; dev data scientists
     extra_puller_arns: Sequence[str] = ()  # e.g. the EKS node role (kubelet pulls images)
     # At most one inference backend: a SageMaker endpoint, or the Kubernetes one (which
     # creates the namespace even before a model is named).

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 
-from components.documents.tracking import dvc_remote, dvc_remote_commands
 from components.encryption import KmsKey, KmsKeyArgs
 from components.inference import BlueGreenDeployment, EndpointSpec
 from components.inference_kubernetes import KubernetesServingSpec
@@ -27,6 +26,8 @@ from components.retraining import MonitorSpec, RetrainingSpec
 from components.serving import Serving, ServingArgs
 from components.storage import LifecycleRules, SecureBucket, SecureBucketArgs
 from components.tags import kubernetes_labels
+from components.team_exports import team_exports
+from components.team_protection import protected_object_keys
 from components.tracking import Tracking, TrackingArgs, WorkingHours
 from components.tracking_self_hosted import SelfHostedMlflowSpec
 from settings import TeamSettings
@@ -70,10 +71,15 @@ class TeamLayer(pulumi.ComponentResource):
         buckets = self._buckets(key)
         personas = self._personas(key)
         lab = self._lab(key, personas)
+        personas.grant(lab.domain_id)  # the grants name the team's Studio domain
         tracking = self._tracking(key, buckets)
         serving = self._serving(key, buckets, personas, tracking, tags)
         self.exports = team_exports(
-            settings=settings,
+            team=settings.team.name,
+            environment=settings.environment,
+            region=settings.region,
+            inference_backend=settings.inference.backend,
+            registered_model_prefix=f"{naming.scope}-",
             key=key,
             buckets=buckets,
             personas=personas,
@@ -148,6 +154,7 @@ class TeamLayer(pulumi.ComponentResource):
 
     def _personas(self, key: KmsKey) -> Personas:
         settings = self.settings
+        yml = settings.lab.environment_yml
         personas = settings.personas
         return Personas(
             "personas",
@@ -165,6 +172,14 @@ class TeamLayer(pulumi.ComponentResource):
                     personas.data_steward_readable_classifications
                 ),
                 max_session_hours=personas.max_session_hours,
+                lab_kind=settings.lab.kind,
+                lab_auth_mode=settings.lab.auth_mode,
+                lab_members={m.name: m.persona for m in settings.lab.members},
+                protected_object_keys=protected_object_keys(
+                    {p: self.naming.bucket(p) for p in BUCKET_PURPOSES},
+                    settings.inference.model.data_url,
+                    (yml.bucket, yml.path) if yml is not None and yml.source == "s3" else None,
+                ),
             ),
             self.child,
         )
@@ -273,7 +288,11 @@ class TeamLayer(pulumi.ComponentResource):
                 production=settings.production,
                 project_dir=self.project_dir,
                 registry=_from_config(RegistrySpec, registry, images=images),
-                extra_pusher_arns=[registry.ci_role_arn] if registry.ci_role_arn else [],
+                # Development: data scientists push experiment images too (production: never).
+                extra_pusher_arns=[
+                    *([registry.ci_role_arn] if registry.ci_role_arn else []),
+                    *([] if settings.production else [personas.role_arns["data-scientist"]]),
+                ],
                 extra_puller_arns=list(registry.pull_role_arns),
                 endpoint=_endpoint_spec(settings.inference, settings.production),
                 kubernetes=_kubernetes_spec(settings.inference, self.naming),
@@ -333,64 +352,3 @@ def _self_hosted_spec(config: SelfHostedConfig, project_dir: Path) -> SelfHosted
     if config.certificate_arn is None:  # refused by the settings before any resource
         raise ValueError("mlops:tracking.selfHosted.certificateArn is required")
     return _from_config(SelfHostedMlflowSpec, config, project_dir=project_dir)
-
-
-def team_exports(
-    *,
-    settings: TeamSettings,
-    key: KmsKey,
-    buckets: Mapping[str, SecureBucket],
-    personas: Personas,
-    lab: Lab,
-    tracking: Tracking,
-    serving: Serving,
-) -> dict[str, pulumi.Input]:
-    """The team stack's outputs, from the sections' outputs (the only place they are named)."""
-    # The DVC remote: the team's versioned, SSE-KMS `dvc` bucket, ready for `dvc remote add`.
-    remote = pulumi.Output.all(buckets["dvc"].name, key.arn).apply(
-        lambda v: dvc_remote(bucket=v[0], region=settings.region, kms_key_arn=v[1])
-    )
-    exports: dict[str, pulumi.Input] = {
-        "layer": "team",
-        "team": settings.team.name,
-        "environment": settings.environment,
-        "region": settings.region,
-        "teamKmsKeyArn": key.arn,
-        "buckets": {purpose: bucket.name for purpose, bucket in buckets.items()},
-        "personaRoleArns": personas.role_arns,
-        "executionRoleArns": personas.execution_role_arns,
-        **_lab_exports(lab),
-        "dvcRemote": remote,
-        "dvcRemoteCommands": remote.apply(dvc_remote_commands),
-        "mlflowTrackingUri": tracking.tracking_uri,
-        "mlflowEnvironment": tracking.environment,
-        "mlflowArtifactStoreUri": tracking.artifact_store_uri,
-        "ecrRepositoryUrls": serving.repository_urls,
-        "imageUris": serving.image_uris,
-        "inferenceBackend": settings.inference.backend,
-    }
-    if settings.inference.backend == "kubernetes":  # no service URL until a model is named
-        exports["inferenceNamespace"] = serving.namespace
-        exports["inferenceServiceUrl"] = serving.service_url
-    if serving.endpoint_name is not None:
-        exports["endpointName"] = serving.endpoint_name
-    if serving.retraining_pipeline_name is not None:
-        exports["retrainingPipelineName"] = serving.retraining_pipeline_name
-    return exports
-
-
-def _lab_exports(lab: Lab) -> dict[str, pulumi.Input]:
-    if lab.kind == "studio":
-        outputs = {
-            "labDomainId": lab.domain_id,
-            "labDomainUrl": lab.domain_url,
-            "labUserProfiles": lab.user_profiles,
-            "labSpaces": lab.spaces,
-            "labLifecycleConfigArn": lab.lifecycle_config_arn,
-        }
-    else:
-        outputs = {
-            "labNotebookInstances": lab.notebook_instances,
-            "labLifecycleConfigName": lab.lifecycle_config_name,
-        }
-    return {"labKind": lab.kind, **{k: v for k, v in outputs.items() if v is not None}}

@@ -158,6 +158,7 @@ class Tracking(pulumi.ComponentResource):
                         partition=naming.partition,
                         region=naming.region,
                         account_id=naming.account_id,
+                        scope=naming.scope,
                     )
                 )
             ),

@@ -10,6 +10,7 @@ the one a fresh run gives; only a hit skips importing CrossGuard and running par
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -20,14 +21,11 @@ from mlopsctl.violation import Violation
 from settings import Project
 
 FORMAT = 1
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-CODE = (
-    "policies",
-    "settings",
-    "mlopsctl/policy_runner.py",
-    "mlopsctl/cost",
-    "mlopsctl/violation.py",
-)
+MLOPSCTL_DIR = Path(__file__).resolve().parent
+# What decides a verdict besides the plan: packages found where Python imports them from (a
+# checkout or the wheel) without importing them, and the runner's own modules.
+PACKAGES = ("policies", "settings")
+MODULES = ("policy_runner.py", "cost", "violation.py")
 TOOLS = ("pulumi-policy", "parliament", "pulumi")
 
 
@@ -66,10 +64,18 @@ def _key(plan: Plan, project: Project, config_path: Path | str | None) -> str:
         hashlib.sha256(planned.encode()).hexdigest(),
         str(config_path or ""),
         config_file,
-        disk_cache.files_digest([PACKAGE_ROOT / part for part in CODE]),
+        disk_cache.files_digest([*_package_dirs(), *(MLOPSCTL_DIR / m for m in MODULES)]),
         disk_cache.files_digest([project.stacks_dir, project.root / "Pulumi.yaml"]),
         disk_cache.distribution_versions(TOOLS),
     )
+
+
+def _package_dirs() -> list[Path]:
+    found = []
+    for package in PACKAGES:
+        spec = importlib.util.find_spec(package)
+        found += [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    return found
 
 
 def _file_bytes(path: Path | str) -> str | None:

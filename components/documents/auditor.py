@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from components.documents.iam import (
+    AUDIT_READ_SAGEMAKER,
     BUCKET_CONFIG_READ,
     ECR_PUSH,
     ENDPOINT_CHANGES,
     PIPELINE_CHANGES,
-    READ_ONLY_SAGEMAKER,
     document,
     statement,
 )
@@ -64,7 +64,7 @@ def auditor_policy(
             ["logs:GetLogEvents", "logs:FilterLogEvents", "logs:DescribeLogStreams"],
             [arn("logs", f"log-group:/{name_prefix}/*"), arn("logs", "log-group:/aws/sagemaker/*")],
         ),
-        statement("ReadSageMaker", READ_ONLY_SAGEMAKER, "*"),
+        statement("ReadSageMaker", AUDIT_READ_SAGEMAKER, "*"),
         # Discovery and audit-trail reads support no resource-level permission (read 2026-11).
         statement(
             "DiscoverAndReadAuditTrail",

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.documents.guardrails import guardrail_statements
 from components.documents.iam import (
     JOB_ACTIONS,
     LIST_BUCKET,
     READ_OBJECT,
-    READ_ONLY_SAGEMAKER,
     TeamAccess,
     document,
     statement,
@@ -20,16 +18,21 @@ from components.documents.team_statements import (
     kms_statement,
     mlflow_statements,
     pass_role,
+    studio_execution_statements,
 )
 
 
 def runtime_statements(a: TeamAccess) -> list[dict[str, Any]]:
     """What any SageMaker job/app needs to run in the team's VPC: logs, ENIs, images, key."""
     return [
+        # Log groups are shared by every team (one per job kind); streams are the team's own.
         statement(
-            "WriteSageMakerLogs",
-            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:CreateLogGroup"],
-            a.arn("logs", "log-group:/aws/sagemaker/*"),
+            "CreateSageMakerLogGroups",
+            ["logs:CreateLogGroup"],
+            [a.arn("logs", "log-group:/aws/sagemaker/*")],
+        ),
+        statement(
+            "WriteTeamLogStreams", ["logs:CreateLogStream", "logs:PutLogEvents"], a.log_streams
         ),
         # VPC mode: SageMaker creates ENIs in the team's subnets. EC2 Describe* and
         # CreateNetworkInterface support no useful resource scoping here (read 2026-11); the
@@ -77,7 +80,12 @@ def persona_execution_policy(a: TeamAccess, persona: str) -> dict[str, Any]:
         read = ["raw", "curated"] + (["capture"] if persona == "ml-engineer" else [])
         data = bucket_statements(a, "Team", read, ["dvc", "artifacts"])
         extra = mlflow_statements(a)
-    return document(*data, *runtime_statements(a), *extra, *guardrail_statements(a))
+    return document(
+        *data,
+        *runtime_statements(a),
+        *extra,
+        *studio_execution_statements(a, persona),
+    )
 
 
 def endpoint_execution_policy(a: TeamAccess) -> dict[str, Any]:
@@ -89,7 +97,6 @@ def endpoint_execution_policy(a: TeamAccess) -> dict[str, Any]:
             "WriteDataCapture", ["s3:PutObject", "s3:AbortMultipartUpload"], a.objects("capture")
         ),
         *runtime_statements(a),
-        *guardrail_statements(a),
     )
 
 
@@ -109,7 +116,5 @@ def pipeline_execution_policy(a: TeamAccess) -> dict[str, Any]:
                 a.sagemaker("transform-job"),
             ],
         ),
-        statement("ReadSageMaker", READ_ONLY_SAGEMAKER, "*"),
         pass_role(a, "PassPipelineRoleToJobs", ["pipeline"]),
-        *guardrail_statements(a),
     )

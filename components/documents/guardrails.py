@@ -1,6 +1,9 @@
 """The explicit denies every persona and execution role of a team carries.
 
-Explicit denies, so no policy attached later can lift them (pure functions).
+Explicit denies, so no policy attached later can lift them (pure functions). One customer
+managed policy holds them (`guardrail_policy`), attached to every team role: the same document
+once, and the roles' inline policies keep IAM's 10,240-character room for their grants (a
+managed policy may have 6,144; IAM and STS quotas, read 2026-11).
 """
 
 from __future__ import annotations
@@ -11,12 +14,38 @@ from components.documents.iam import (
     BUCKET_PROTECTION,
     INSTANCE_TYPE_ACTIONS,
     INTER_CONTAINER_ACTIONS,
+    REGISTRY_DELETES,
     SYSTEM_INSTANCE_TYPE,
     VOLUME_KMS_ACTIONS,
     VPC_ACTIONS,
     TeamAccess,
+    document,
     statement,
 )
+
+
+def production_statements(a: TeamAccess) -> list[dict[str, Any]]:
+    """Production keeps what it serves and its registry history, whoever asks."""
+    if not a.production:
+        return []
+    statements = [
+        statement("DenyRegistryHistoryDeletes", REGISTRY_DELETES, "*", effect="Deny"),
+    ]
+    if a.protected_objects:
+        statements.append(
+            statement(
+                "DenyOverwritingWhatIsServed",
+                [
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                    "s3:PutObjectTagging",
+                    "s3:DeleteObjectTagging",
+                ],
+                a.protected_objects,
+                effect="Deny",
+            )
+        )
+    return statements
 
 
 def guardrail_statements(a: TeamAccess) -> list[dict[str, Any]]:
@@ -24,6 +53,7 @@ def guardrail_statements(a: TeamAccess) -> list[dict[str, Any]]:
     team_tag = "aws:ResourceTag/team"
     allowed_types = sorted(set(a.instance_types) | {SYSTEM_INSTANCE_TYPE})
     return [
+        *production_statements(a),
         statement(
             "DenyBucketHistoryAndProtectionChanges",
             BUCKET_PROTECTION,
@@ -97,3 +127,8 @@ def guardrail_statements(a: TeamAccess) -> list[dict[str, Any]]:
             condition={"Null": {"sagemaker:InterContainerTrafficEncryption": "true"}},
         ),
     ]
+
+
+def guardrail_policy(a: TeamAccess) -> dict[str, Any]:
+    """The team's guardrails as one managed policy document."""
+    return document(*guardrail_statements(a))

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from components.lab_names import user_profile_name
+
 VERSION = "2012-10-17"
 SAGEMAKER_SERVICE = "sagemaker.amazonaws.com"
 # SAML sign-in audience for console federation (IAM "Enabling SAML 2.0 federated users",
@@ -83,19 +85,6 @@ PIPELINE_CHANGES = [
     "sagemaker:StartPipelineExecution",
     "sagemaker:StopPipelineExecution",
 ]
-# Lab: Studio apps and spaces, notebook instances. CreateApp/CreateSpace/CreateNotebookInstance
-# and the job APIs carry `sagemaker:InstanceTypes`.
-LAB_ACTIONS = [
-    "sagemaker:CreatePresignedDomainUrl",
-    "sagemaker:CreateApp",
-    "sagemaker:DeleteApp",
-    "sagemaker:CreateSpace",
-    "sagemaker:UpdateSpace",
-    "sagemaker:DeleteSpace",
-    "sagemaker:StartNotebookInstance",
-    "sagemaker:StopNotebookInstance",
-    "sagemaker:CreatePresignedNotebookInstanceUrl",
-]
 JOB_ACTIONS = [
     "sagemaker:CreateTrainingJob",
     "sagemaker:CreateProcessingJob",
@@ -137,7 +126,74 @@ INTER_CONTAINER_ACTIONS = [
     "sagemaker:CreateProcessingJob",
     "sagemaker:CreateHyperParameterTuningJob",
 ]
-READ_ONLY_SAGEMAKER = ["sagemaker:Describe*", "sagemaker:List*", "sagemaker:Search"]
+# List* calls support no resource-level permission (Service Authorization Reference for
+# SageMaker AI, read 2026-11): they take `*`. Describe* is granted on team resources only.
+LIST_SAGEMAKER = ["sagemaker:List*"]
+# Describe calls of the team's resource types, each on the type it reads (`<type>/<scope>-*`).
+DESCRIBE_TEAM_RESOURCES = {
+    "training-job": ["sagemaker:DescribeTrainingJob"],
+    "processing-job": ["sagemaker:DescribeProcessingJob"],
+    "transform-job": ["sagemaker:DescribeTransformJob"],
+    "hyper-parameter-tuning-job": ["sagemaker:DescribeHyperParameterTuningJob"],
+    "endpoint": ["sagemaker:DescribeEndpoint"],
+    "endpoint-config": ["sagemaker:DescribeEndpointConfig"],
+    "model": ["sagemaker:DescribeModel"],
+    "model-package-group": ["sagemaker:DescribeModelPackageGroup"],
+    "model-package": ["sagemaker:DescribeModelPackage"],
+    "pipeline": ["sagemaker:DescribePipeline", "sagemaker:DescribePipelineExecution"],
+    "mlflow-tracking-server": ["sagemaker:DescribeMlflowTrackingServer"],
+    "monitoring-schedule": ["sagemaker:DescribeMonitoringSchedule"],
+    "notebook-instance": ["sagemaker:DescribeNotebookInstance"],
+}
+# The environment's auditor reads every team's SageMaker resources (read-only).
+AUDIT_READ_SAGEMAKER = ["sagemaker:Describe*", "sagemaker:List*", "sagemaker:Search"]
+# Registry history: never hard-deleted in production (versions are deprecated, not deleted).
+REGISTRY_DELETES = [
+    "sagemaker:DeleteModelPackage",
+    "sagemaker:DeleteModelPackageGroup",
+    "sagemaker-mlflow:DeleteModelVersion",
+    "sagemaker-mlflow:DeleteRegisteredModel",
+]
+# What Studio calls with the execution role inside a member's space (SageMaker developer guide,
+# "Studio domain space permissions" / private spaces, read 2026-11).
+STUDIO_APP_ACTIONS = ["sagemaker:CreateApp", "sagemaker:DeleteApp"]
+STUDIO_SPACE_ACTIONS = ["sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace"]
+STUDIO_LIST_ACTIONS = [
+    "sagemaker:ListApps",
+    "sagemaker:ListDomains",
+    "sagemaker:ListSpaces",
+    "sagemaker:ListUserProfiles",
+]
+STUDIO_DESCRIBE_ACTIONS = [
+    "sagemaker:DescribeApp",
+    "sagemaker:DescribeDomain",
+    "sagemaker:DescribeSpace",
+    "sagemaker:DescribeUserProfile",
+]
+NOTEBOOK_INSTANCE_ACTIONS = [
+    "sagemaker:StartNotebookInstance",
+    "sagemaker:StopNotebookInstance",
+    "sagemaker:CreatePresignedNotebookInstanceUrl",
+    "sagemaker:DescribeNotebookInstance",
+]
+
+
+@dataclass(frozen=True)
+class LabAccess:
+    """The team's lab as the grants see it: its kind, domain and who is a member as what."""
+
+    kind: str = "studio"  # studio | notebook-instance
+    auth_mode: str = "IAM"  # IAM | SSO
+    domain_id: str = ""  # the Studio domain's id (known at deploy time); "" without Studio
+    members: dict[str, str] = field(default_factory=dict)  # member -> persona
+    notebook_instances: dict[str, str] = field(default_factory=dict)  # member -> instance name
+
+    def members_of(self, persona: str) -> list[str]:
+        return sorted(m for m, p in self.members.items() if p == persona)
+
+    @property
+    def studio(self) -> bool:
+        return self.kind == "studio" and bool(self.domain_id)
 
 
 @dataclass(frozen=True)
@@ -158,9 +214,17 @@ class TeamAccess:
     role_arns: dict[str, str]  # persona -> human role ARN
     execution_role_arns: dict[str, str]  # persona | endpoint | pipeline -> exec role ARN
     steward_readable_classifications: list[str] = field(default_factory=list)
+    lab: LabAccess = field(default_factory=LabAccess)
+    # Objects never overwritten or deleted in production: what is served, the lab's environment
+    # file (S3 object ARNs).
+    protected_objects: list[str] = field(default_factory=list)
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account_id}:{resource}"
+
+    def sagemaker_name(self, kind: str, name: str) -> str:
+        """One SageMaker resource's ARN; SageMaker lower-cases names in ARNs."""
+        return self.arn("sagemaker", f"{kind}/{name.lower()}")
 
     def sagemaker(self, kind: str) -> str:
         """Team-scoped SageMaker ARN pattern; SageMaker lower-cases names in ARNs."""
@@ -170,12 +234,48 @@ class TeamAccess:
     def ecr_repositories(self) -> str:
         return self.arn("ecr", f"repository/{self.scope}/*")
 
+    def studio(self, kind: str, *parts: str) -> str:
+        """An ARN in the team's Studio domain: `space/<domain-id>/<name>`, `app/<domain-id>/*`."""
+        return self.arn("sagemaker", "/".join([kind, self.lab.domain_id, *parts]))
+
+    def profile_arns(self, members: list[str]) -> list[str]:
+        return [self.studio("user-profile", user_profile_name(m)) for m in members]
+
+    @property
+    def studio_resources(self) -> list[str]:
+        """The team's Studio domain and what is in it (profiles, spaces, apps)."""
+        if not self.lab.studio:
+            return []
+        return [
+            self.studio("domain"),
+            self.studio("user-profile", "*"),
+            self.studio("space", "*"),
+            self.studio("app", "*"),
+        ]
+
+    def team_arns(self, kind: str) -> list[str]:
+        """`<kind>/<scope>-*`, and its children (`model-package/<group>/<n>`, executions)."""
+        return [self.sagemaker(kind), self.sagemaker(kind) + "/*"]
+
     @property
     def log_groups(self) -> list[str]:
-        return [
-            self.arn("logs", f"log-group:/aws/sagemaker/*:log-stream:{self.scope}-*"),
-            self.arn("logs", f"log-group:/{self.scope}/*"),
+        return [*self.log_streams, self.arn("logs", f"log-group:/{self.scope}/*")]
+
+    @property
+    def log_streams(self) -> list[str]:
+        """The team's own SageMaker log streams (CloudWatch Logs names as SageMaker writes them:
+        jobs `<job>/<host>`, endpoints a group per endpoint, Studio apps
+        `<domain-id>/<space>/<app-type>/<app-name>`; SageMaker developer guide, "Log Amazon
+        SageMaker AI events with CloudWatch", read 2026-11)."""
+        group = "log-group:/aws/sagemaker"
+        streams = [
+            self.arn("logs", f"{group}/{jobs}:log-stream:{self.scope}-*")
+            for jobs in ("TrainingJobs", "ProcessingJobs", "TransformJobs", "NotebookInstances")
         ]
+        streams.append(self.arn("logs", f"{group}/Endpoints/{self.scope}-*"))
+        if self.lab.studio:
+            streams.append(self.arn("logs", f"{group}/studio:log-stream:{self.lab.domain_id}/*"))
+        return streams
 
     def buckets(self, *purposes: str) -> list[str]:
         return [self.bucket_arns[p] for p in purposes]
@@ -210,12 +310,12 @@ def statement(
 
 
 def human_trust_policy(
-    principals: list[str], *, account_id: str, team: str, persona: str, partition: str = "aws"
+    principals: list[str], *, account_id: str, partition: str = "aws"
 ) -> dict[str, Any]:
     """Who may assume a human role: the configured principals, never `*`.
 
     Role/user ARNs are AWS principals; a SAML provider is a federated principal with the sign-in
-    audience. Without principals: only this account's principals tagged team/persona (ABAC).
+    audience. Without principals: nobody (an explicit deny; the role waits for its principals).
     """
     if any("*" in p for p in principals):
         raise ValueError("a trust policy principal must not contain '*'")
@@ -242,19 +342,14 @@ def human_trust_policy(
             }
         )
     if not statements:
+        # No principals configured: nobody may assume the role (an Allow for tagged principals
+        # would let anyone in the account who can tag themselves in).
         statements.append(
             {
-                "Sid": "TaggedPrincipalsOfThisAccount",
-                "Effect": "Allow",
+                "Sid": "NoPrincipalsConfigured",
+                "Effect": "Deny",
                 "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                "Action": "sts:AssumeRole",
-                "Condition": {
-                    "StringEquals": {
-                        "aws:PrincipalTag/team": team,
-                        "aws:PrincipalTag/persona": persona,
-                        "aws:PrincipalAccount": account_id,
-                    }
-                },
+                "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
             }
         )
     return document(*statements)

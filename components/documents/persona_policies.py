@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.documents.guardrails import guardrail_statements
 from components.documents.iam import (
     BUCKET_CONFIG_READ,
     ECR_PUSH,
     ENDPOINT_CHANGES,
     PIPELINE_CHANGES,
     READ_OBJECT,
-    READ_ONLY_SAGEMAKER,
     TeamAccess,
     document,
     statement,
@@ -20,11 +18,13 @@ from components.documents.team_statements import (
     bucket_statements,
     ecr_pull_statements,
     endpoint_statements,
+    human_lab_statements,
+    job_statements,
     kms_statement,
-    lab_statements,
     mlflow_statements,
     pass_role,
     start_mlflow_statement,
+    team_tag_on_request,
 )
 
 
@@ -36,7 +36,8 @@ def data_scientist_policy(a: TeamAccess) -> dict[str, Any]:
         *mlflow_statements(a),
         start_mlflow_statement(a),
         *ecr_pull_statements(a),
-        *lab_statements(a),
+        *human_lab_statements(a, "data-scientist"),
+        *job_statements(a),
         pass_role(a, "PassOwnExecutionRole", ["data-scientist"]),
     ]
     if a.production:
@@ -48,10 +49,10 @@ def data_scientist_policy(a: TeamAccess) -> dict[str, Any]:
         # In development a data scientist may try a model behind a team endpoint and push
         # experiment images; production denies both explicitly.
         statements += [
-            endpoint_statements(a, "ExperimentWithTeamEndpoints"),
+            *endpoint_statements(a, "ExperimentWithTeamEndpoints"),
             statement("PushTeamImages", ECR_PUSH, a.ecr_repositories),
         ]
-    return document(*statements, *guardrail_statements(a))
+    return document(*statements)
 
 
 def ml_engineer_policy(a: TeamAccess) -> dict[str, Any]:
@@ -62,17 +63,14 @@ def ml_engineer_policy(a: TeamAccess) -> dict[str, Any]:
         *mlflow_statements(a),
         start_mlflow_statement(a),
         *ecr_pull_statements(a),
-        *lab_statements(a),
+        *human_lab_statements(a, "ml-engineer"),
+        *job_statements(a),
         statement("PushTeamImages", ECR_PUSH, a.ecr_repositories),
-        endpoint_statements(a, "DeployTeamEndpoints"),
-        statement(
-            "ManageTeamPipelines",
-            PIPELINE_CHANGES,
-            [a.sagemaker("pipeline"), a.sagemaker("pipeline") + "/*"],
-        ),
+        *endpoint_statements(a, "DeployTeamEndpoints"),
+        *_pipeline_statements(a),
         pass_role(a, "PassTeamExecutionRoles", ["ml-engineer", "endpoint", "pipeline"]),
     ]
-    return document(*statements, *guardrail_statements(a))
+    return document(*statements)
 
 
 def data_steward_policy(a: TeamAccess) -> dict[str, Any]:
@@ -88,7 +86,7 @@ def data_steward_policy(a: TeamAccess) -> dict[str, Any]:
         ),
         *_steward_readable_data_statements(a, readable),
         *_steward_tagging_statements(a),
-        statement("ReadSageMaker", READ_ONLY_SAGEMAKER, "*"),
+        *human_lab_statements(a, "data-steward"),
         *_steward_configuration_statements(a),
         statement(
             "DenyDataWritesAndDeploys",
@@ -105,7 +103,23 @@ def data_steward_policy(a: TeamAccess) -> dict[str, Any]:
             effect="Deny",
         ),
     ]
-    return document(*statements, *guardrail_statements(a))
+    return document(*statements)
+
+
+def _pipeline_statements(a: TeamAccess) -> list[dict[str, Any]]:
+    """The team's pipelines: created tagged with the team, then changed and run."""
+    pipelines = [a.sagemaker("pipeline"), a.sagemaker("pipeline") + "/*"]
+    create = ["sagemaker:CreatePipeline"]
+    return [
+        statement("CreateTeamPipelines", create, pipelines, condition=team_tag_on_request(a)),
+        statement(
+            "TagTeamPipelinesOnCreate",
+            ["sagemaker:AddTags"],
+            pipelines,
+            condition=team_tag_on_request(a),
+        ),
+        statement("ManageTeamPipelines", sorted(set(PIPELINE_CHANGES) - set(create)), pipelines),
+    ]
 
 
 def _steward_readable_data_statements(a: TeamAccess, readable: list[str]) -> list[dict[str, Any]]:
@@ -128,8 +142,13 @@ def _steward_tagging_statements(a: TeamAccess) -> list[dict[str, Any]]:
             "ChangeObjectClassificationTag",
             ["s3:PutObjectTagging"],
             a.objects(*a.bucket_arns),
+            # PutObjectTagging replaces the whole tag set: the request must carry the
+            # classification and nothing else, and an empty set (which every ForAllValues
+            # condition accepts) is refused by the Null guard.
             condition={
-                "ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": ["data-classification"]}
+                "Null": {"s3:RequestObjectTagKeys": "false"},
+                "ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": ["data-classification"]},
+                "ForAnyValue:StringEquals": {"s3:RequestObjectTagKeys": ["data-classification"]},
             },
         ),
         statement(
@@ -137,6 +156,7 @@ def _steward_tagging_statements(a: TeamAccess) -> list[dict[str, Any]]:
             ["sagemaker:AddTags", "sagemaker:DeleteTags"],
             a.arn("sagemaker", "*"),
             condition={
+                "Null": {"aws:TagKeys": "false"},
                 "ForAllValues:StringEquals": {"aws:TagKeys": ["data-classification"]},
                 "StringEquals": {"aws:ResourceTag/team": a.team},
             },

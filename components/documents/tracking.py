@@ -49,13 +49,13 @@ def artifact_store_statements(
 
 
 def model_registration_statements(
-    *, partition: str, region: str, account_id: str
+    *, partition: str, region: str, account_id: str, scope: str
 ) -> list[dict[str, Any]]:
     """What SageMaker MLflow needs to mirror registered models into the SageMaker Model Registry.
 
     Action list from the SageMaker developer guide ("Set up IAM permissions for MLflow",
     automatic model registration, read 2026-11). Group names follow the MLflow model names
-    users choose, so the resource is this account's and region's model packages.
+    users choose: the team registers models as `<scope>-<model>`, so the grant is the team's.
     """
     base = f"arn:{partition}:sagemaker:{region}:{account_id}"
     return [
@@ -69,7 +69,12 @@ def model_registration_statements(
                 "sagemaker:UpdateModelPackage",
                 "sagemaker:DescribeModelPackageGroup",
             ],
-            "Resource": [f"{base}:model-package-group/*", f"{base}:model-package/*"],
+            # The team's groups only: registered model names start with the team's scope
+            # (`<scope>-<model>`), the group takes the name and a version is `<group>/<n>`.
+            "Resource": [
+                f"{base}:model-package-group/{scope}-*",
+                f"{base}:model-package/{scope}-*/*",
+            ],
         }
     ]
 
@@ -82,12 +87,13 @@ def tracking_server_policy(
     partition: str,
     region: str,
     account_id: str,
+    scope: str,
 ) -> dict[str, Any]:
     """The SageMaker MLflow tracking server's own role: artifacts, team key, model registry."""
     statements = artifact_store_statements(bucket_arn, MLFLOW_PREFIX, kms_key_arn)
     if automatic_model_registration:
         statements += model_registration_statements(
-            partition=partition, region=region, account_id=account_id
+            partition=partition, region=region, account_id=account_id, scope=scope
         )
     return {"Version": "2012-10-17", "Statement": statements}
 

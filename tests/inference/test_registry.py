@@ -37,8 +37,10 @@ def test_production_repositories_are_protected_and_retained(plan):
 
 
 def test_repository_policy_lets_the_ml_engineer_and_ci_push_and_exec_roles_pull(plan):
+    """And in development the data scientist, as docs/personas.md promises (experiment images)."""
     result = plan("fraud-dev")
     engineer = result.exports["personaRoleArns"]["ml-engineer"]
+    scientist = result.exports["personaRoleArns"]["data-scientist"]
     endpoint = result.exports["executionRoleArns"]["endpoint"]
     pipeline = result.exports["executionRoleArns"]["pipeline"]
     ci = "arn:aws:iam::210987654321:role/mlops-ci-image-builder"
@@ -48,12 +50,26 @@ def test_repository_policy_lets_the_ml_engineer_and_ci_push_and_exec_roles_pull(
         ]
     )
     statements = {s["Sid"]: s for s in policy["Statement"]}
-    assert set(statements["TeamPush"]["Principal"]["AWS"]) == {engineer, ci}
+    assert set(statements["TeamPush"]["Principal"]["AWS"]) == {engineer, ci, scientist}
     assert {endpoint, pipeline} <= set(statements["TeamPull"]["Principal"]["AWS"])
     assert endpoint not in statements["TeamPush"]["Principal"]["AWS"]
     assert set(
         statements["DenyWritesByOthers"]["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]
-    ) == {engineer, ci}
+    ) == {engineer, ci, scientist}
+
+
+def test_production_repositories_refuse_the_data_scientist(plan):
+    result = plan("fraud-prod")
+    scientist = result.exports["personaRoleArns"]["data-scientist"]
+    policy = policy_document(
+        result.one("aws:ecr/repositoryPolicy:RepositoryPolicy", "repo-inference-policy").inputs[
+            "policy"
+        ]
+    )
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    assert scientist not in statements["TeamPush"]["Principal"]["AWS"]
+    deny = statements["DenyWritesByOthers"]["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]
+    assert scientist not in deny  # not exempt from the deny of writes
 
 
 def test_lifecycle_policy_follows_config(plan_with):

@@ -146,16 +146,20 @@ def test_execution_roles_trust_only_sagemaker_of_the_account(plan):
 def test_trust_policy_kinds():
     sso = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_X_1"
     saml = "arn:aws:iam::111122223333:saml-provider/idp"
-    doc = human_trust_policy([sso, saml], account_id="111122223333", team="t", persona="p")
+    doc = human_trust_policy([sso, saml], account_id="111122223333")
     by_sid = {s["Sid"]: s for s in doc["Statement"]}
     assert by_sid["ConfiguredPrincipals"]["Principal"] == {"AWS": [sso]}
     assert by_sid["SamlFederation"]["Principal"] == {"Federated": [saml]}
     assert by_sid["SamlFederation"]["Action"] == "sts:AssumeRoleWithSAML"
-    default = human_trust_policy([], account_id="111122223333", team="t", persona="p")
-    (only,) = default["Statement"]
-    assert only["Condition"]["StringEquals"]["aws:PrincipalTag/persona"] == "p"
+    default = human_trust_policy([], account_id="111122223333")
+    (only,) = default["Statement"]  # no principals: nobody, not "whoever is tagged"
+    assert (only["Effect"], only["Principal"]) == (
+        "Deny",
+        {"AWS": "arn:aws:iam::111122223333:root"},
+    )
+    assert "sts:AssumeRole" in only["Action"]
     with pytest.raises(ValueError, match=r"\*"):
-        human_trust_policy(["*"], account_id="111122223333", team="t", persona="p")
+        human_trust_policy(["*"], account_id="111122223333")
 
 
 def test_evaluator_semantics_that_the_matrix_relies_on():

@@ -31,6 +31,7 @@ def test_server_policy_lists_only_the_mlflow_prefix():
         partition="aws",
         region="eu-west-1",
         account_id="210987654321",
+        scope="mlops-fraud-dev",
     )
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert by_sid["ListArtifactPrefix"]["Condition"] == {

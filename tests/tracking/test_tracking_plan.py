@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 
 import pytest
@@ -65,8 +66,9 @@ def test_managed_server_role_is_scoped_to_artifacts_prefix_and_team_key(plan):
         bucket_arn,
         f"{bucket_arn}/mlflow/*",
         planned.exports["teamKmsKeyArn"],
-        "arn:aws:sagemaker:eu-west-1:210987654321:model-package-group/*",
-        "arn:aws:sagemaker:eu-west-1:210987654321:model-package/*",
+        # the team's groups only (stacks/Pulumi.fraud-dev.yaml: prefix mlops, team fraud, dev)
+        "arn:aws:sagemaker:eu-west-1:210987654321:model-package-group/mlops-fraud-dev-*",
+        "arn:aws:sagemaker:eu-west-1:210987654321:model-package/mlops-fraud-dev-*/*",
     }
     for statement in policy["Statement"]:
         assert statement["Effect"] == "Allow"
@@ -75,6 +77,10 @@ def test_managed_server_role_is_scoped_to_artifacts_prefix_and_team_key(plan):
     writes = [s for s in policy["Statement"] if "s3:PutObject" in actions(s)]
     assert [resources(s) for s in writes] == [[f"{bucket_arn}/mlflow/*"]]
     assert any("sagemaker:AddTags" in actions(s) for s in policy["Statement"])
+    other_team = "arn:aws:sagemaker:eu-west-1:210987654321:model-package/mlops-churn-dev-x/1"
+    registry = [s for s in policy["Statement"] if "sagemaker:UpdateModelPackage" in actions(s)]
+    assert registry
+    assert not any(fnmatch.fnmatchcase(other_team, r) for s in registry for r in resources(s))
 
 
 def test_registration_permissions_follow_the_switch(plan_with):
