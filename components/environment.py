@@ -14,6 +14,7 @@ from components.documents.storage import access_log_delivery_statement, flow_log
 from components.encryption import KmsKey, KmsKeyArgs
 from components.naming import Naming
 from components.network import Network, NetworkArgs
+from components.network_egress import EgressArgs
 from components.storage import LifecycleRules, SecureBucket, SecureBucketArgs
 from settings import EnvironmentSettings
 from settings.catalog import INTERFACE_ENDPOINT_SERVICES
@@ -127,11 +128,27 @@ class EnvironmentLayer(pulumi.ComponentResource):
                     for endpoint in net.interface_endpoints
                 },
                 flow_log_destination_arn=audit.arn.apply(lambda arn: f"{arn}/{FLOW_LOG_PREFIX}"),
+                egress=self._egress(),
                 vpc_id=net.vpc_id,
                 subnet_ids=list(net.subnet_ids),
                 security_group_ids=list(net.security_group_ids),
             ),
             self.child,
+        )
+
+    def _egress(self) -> EgressArgs:
+        egress = self.settings.network.egress
+        # Adopt mode creates no egress resources (settings allow none, or private hosts only).
+        if self.settings.network.mode == "adopt":
+            return EgressArgs()
+        return EgressArgs(
+            mode=egress.mode,
+            destination_cidrs=[d.cidr for d in egress.destinations if d.cidr],
+            destination_prefix_list_ids=[
+                d.prefix_list_id for d in egress.destinations if d.prefix_list_id
+            ],
+            nat_gateways=egress.resolved_nat_gateways(self.settings.production),
+            transit_gateway_id=egress.transit_gateway_id,
         )
 
 
@@ -154,6 +171,7 @@ def environment_exports(
         "vpcId": network.vpc_id,
         "privateSubnetIds": network.subnet_ids,
         "workloadSecurityGroupIds": network.workload_security_group_ids,
+        "privateRouteTableIds": network.private_route_table_ids,
         "environmentKmsKeyArn": key.arn,
         "accessLogBucket": access_logs.name,
         "auditBucket": audit.name,

@@ -1,8 +1,9 @@
 """Network: a private VPC with the endpoints the platform needs, or adoption of existing ids.
 
-Create mode: private subnets in every configured AZ, no internet gateway, no NAT; AWS services
-are reached through an S3 gateway endpoint and interface endpoints; the default security group
-is emptied; flow logs go to the environment's audit bucket.
+Create mode: private subnets in every configured AZ; AWS services are reached through an S3
+gateway endpoint and interface endpoints; the default security group is emptied; flow logs go
+to the environment's audit bucket. Egress beyond AWS (git hosts, package mirrors) is what
+`egress` chooses (`components/network_egress.py`): by default none, no internet gateway, no NAT.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
+
+from components.network_egress import EgressArgs, EgressNetwork, create_egress
 
 
 @dataclass
@@ -27,6 +30,7 @@ class NetworkArgs:
     # name, e.g. {"sts": "com.amazonaws.eu-west-1.sts"}.
     interface_endpoints: dict[str, str] = field(default_factory=dict)
     flow_log_destination_arn: pulumi.Input[str] | None = None
+    egress: EgressArgs = field(default_factory=EgressArgs)
     # Adopt mode: the existing network's ids.
     vpc_id: str | None = None
     subnet_ids: list[str] = field(default_factory=list)
@@ -43,6 +47,8 @@ class Network(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
     subnet_ids: pulumi.Output[list[str]]
     workload_security_group_ids: pulumi.Output[list[str]]
+    # The private subnets' route tables, for routes the network owner adds (peering, VPN).
+    private_route_table_ids: pulumi.Output[list[str]]
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlops:network:Network", name, None, opts)
@@ -52,6 +58,7 @@ class Network(pulumi.ComponentResource):
             self.workload_security_group_ids = pulumi.Output.from_input(
                 list(args.security_group_ids)
             )
+            self.private_route_table_ids = pulumi.Output.from_input([])
         else:
             self._create(name, args)
         self.register_outputs(
@@ -59,6 +66,7 @@ class Network(pulumi.ComponentResource):
                 "vpcId": self.vpc_id,
                 "subnetIds": self.subnet_ids,
                 "workloadSecurityGroupIds": self.workload_security_group_ids,
+                "privateRouteTableIds": self.private_route_table_ids,
             }
         )
 
@@ -74,17 +82,16 @@ class Network(pulumi.ComponentResource):
         )
         # The default security group allows all traffic between its members: empty it.
         aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, opts=child)
-        route_table = aws.ec2.RouteTable(
-            f"{name}-private", vpc_id=vpc.id, tags={"Name": f"{args.name}-private"}, opts=child
-        )
-        subnets = self._private_subnets(name, args, vpc, route_table)
+        route_tables = self._private_route_tables(name, args, vpc)
+        distinct_tables = list({id(t): t for t in route_tables.values()}.values())
+        subnets = self._private_subnets(name, args, vpc, route_tables)
         endpoint_sg, workload_sg = self._security_groups(name, args, vpc)
         s3 = aws.ec2.VpcEndpoint(
             f"{name}-s3",
             vpc_id=vpc.id,
             service_name=f"com.amazonaws.{args.region}.s3",
             vpc_endpoint_type="Gateway",
-            route_table_ids=[route_table.id],
+            route_table_ids=[t.id for t in distinct_tables],
             tags={"Name": f"{args.name}-s3"},
             opts=child,
         )
@@ -120,14 +127,56 @@ class Network(pulumi.ComponentResource):
                 max_aggregation_interval=600,
                 opts=child,
             )
+        create_egress(
+            EgressNetwork(
+                name=name,
+                tag_name=args.name,
+                vpc=vpc,
+                cidr=args.cidr,
+                zones=list(args.availability_zones),
+                private_subnets=subnets,
+                private_route_tables=route_tables,
+                workload_sg=workload_sg,
+                opts=child,
+            ),
+            args.egress,
+        )
         self.vpc_id = vpc.id
         self.subnet_ids = pulumi.Output.all(*[s.id for s in subnets]).apply(list)
         self.workload_security_group_ids = workload_sg.id.apply(lambda sg: [sg])
+        self.private_route_table_ids = pulumi.Output.all(*[t.id for t in distinct_tables]).apply(
+            list
+        )
+
+    def _private_route_tables(
+        self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc
+    ) -> dict[str, aws.ec2.RouteTable]:
+        """Zone -> the route table of its private subnet: one shared table, or one per zone
+        when each zone routes to its own NAT gateway."""
+        child = pulumi.ResourceOptions(parent=self)
+        if not args.egress.per_zone_route_tables:
+            shared = aws.ec2.RouteTable(
+                f"{name}-private", vpc_id=vpc.id, tags={"Name": f"{args.name}-private"}, opts=child
+            )
+            return dict.fromkeys(args.availability_zones, shared)
+        return {
+            zone: aws.ec2.RouteTable(
+                f"{name}-private-{zone}",
+                vpc_id=vpc.id,
+                tags={"Name": f"{args.name}-private-{zone}"},
+                opts=child,
+            )
+            for zone in args.availability_zones
+        }
 
     def _private_subnets(
-        self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc, route_table: aws.ec2.RouteTable
+        self,
+        name: str,
+        args: NetworkArgs,
+        vpc: aws.ec2.Vpc,
+        route_tables: dict[str, aws.ec2.RouteTable],
     ) -> list[aws.ec2.Subnet]:
-        """One private subnet per availability zone, all on the route table without internet."""
+        """One private subnet per availability zone, on its zone's private route table."""
         child = pulumi.ResourceOptions(parent=self)
         subnets = []
         for zone, cidr in zip(
@@ -147,7 +196,7 @@ class Network(pulumi.ComponentResource):
             aws.ec2.RouteTableAssociation(
                 f"{name}-private-{zone}",
                 subnet_id=subnet.id,
-                route_table_id=route_table.id,
+                route_table_id=route_tables[zone].id,
                 opts=child,
             )
             subnets.append(subnet)

@@ -18,6 +18,7 @@ from policies.rules import (
     iam,
     kms,
     kubernetes,
+    network,
     s3,
     sagemaker_lab,
     sagemaker_serving,
@@ -34,6 +35,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     tracking,
     ecr,
     kubernetes,
+    network,
     governance,
     cost,
 )

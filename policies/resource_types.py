@@ -171,6 +171,16 @@ EC2_SECURITY_GROUP = ResourceType("aws:ec2/securityGroup:SecurityGroup")
 EC2_VPC_ENDPOINT = ResourceType("aws:ec2/vpcEndpoint:VpcEndpoint")
 EC2_ROUTE_TABLE = ResourceType("aws:ec2/routeTable:RouteTable")
 EC2_FLOW_LOG = ResourceType("aws:ec2/flowLog:FlowLog")
+EC2_ROUTE = ResourceType("aws:ec2/route:Route")
+EC2_INTERNET_GATEWAY = ResourceType("aws:ec2/internetGateway:InternetGateway")
+EC2_EGRESS_ONLY_INTERNET_GATEWAY = ResourceType(
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway"
+)
+EC2_NAT_GATEWAY = ResourceType("aws:ec2/natGateway:NatGateway")
+EC2_EIP = ResourceType("aws:ec2/eip:Eip")
+EC2_TRANSIT_GATEWAY_VPC_ATTACHMENT = ResourceType(
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment"
+)
 CLOUDWATCH_LOG_GROUP = ResourceType("aws:cloudwatch/logGroup:LogGroup")
 CLOUDWATCH_EVENT_RULE = ResourceType("aws:cloudwatch/eventRule:EventRule")
 SFN_STATE_MACHINE = ResourceType("aws:sfn/stateMachine:StateMachine")

@@ -1,4 +1,5 @@
-"""Facts derived once from validated config: the instance policy and the standard tags.
+"""Facts derived once from validated config: the instance policy, the standard tags, the
+environment contract and where the environment's egress reaches.
 
 Every consumer (persona IAM conditions, Studio, notebook instances, retraining, inference, the
 policy pack's config) reads these, so one fact is never derived two ways.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from settings.models.environment import GovernanceConfig
+from settings.models.environment import GovernanceConfig, NetworkConfig
 from settings.models.inference import InferenceConfig
 from settings.models.lab import LabConfig
 from settings.models.personas import PersonasConfig
@@ -105,6 +106,40 @@ def monitor_enabled(
     return monitor_possible(inference, production) if enabled is None else enabled
 
 
+# Egress modes whose workloads reach every host on HTTPS (through NAT or the central egress VPC).
+OPEN_EGRESS_MODES: tuple[str, ...] = ("nat", "transit-gateway")
+
+
+@dataclass(frozen=True)
+class EgressReach:
+    """Which hosts an environment's workloads reach on HTTPS, beyond the VPC and AWS services.
+
+    `none` reaches none; `private` the `hosts` of `mlops:network.egress` (`*.domain`: every
+    host under the domain); `nat` and `transit-gateway` every host.
+    """
+
+    mode: str
+    hosts: tuple[str, ...]
+
+    @property
+    def reaches_every_host(self) -> bool:
+        return self.mode in OPEN_EGRESS_MODES
+
+    def reaches(self, host: str) -> bool:
+        if self.reaches_every_host:
+            return True
+        host = host.lower().rstrip(".")
+        return bool(host) and any(
+            host == allowed or (allowed.startswith("*.") and host.endswith(allowed[1:]))
+            for allowed in self.hosts
+        )
+
+
+def egress_reach(network: NetworkConfig) -> EgressReach:
+    egress = network.egress
+    return EgressReach(egress.mode, tuple(egress.hosts) if egress.mode == "private" else ())
+
+
 def environment_contract(
     *,
     environment: str,
@@ -112,6 +147,7 @@ def environment_contract(
     account_id: str,
     region: str,
     governance: GovernanceConfig,
+    network: NetworkConfig,
 ) -> dict[str, object]:
     """What team stacks take from their environment stack's file at settings time.
 
@@ -119,6 +155,7 @@ def environment_contract(
     export with what its settings read from the file, so the two truths cannot drift: a team
     stack refuses to deploy against an environment whose file changed but was not deployed.
     """
+    reach = egress_reach(network)
     return {
         "environment": environment,
         "production": production,
@@ -127,6 +164,9 @@ def environment_contract(
         "allowedInstanceTypes": list(governance.allowed_instance_types),
         "allowedGpuInstanceTypes": list(governance.allowed_gpu_instance_types),
         "maxGpuInstancesPerTeam": governance.max_gpu_instances_per_team,
+        # Where the team's git repositories and mirrors may be (settings/rules/egress.py).
+        "egressMode": reach.mode,
+        "egressHosts": list(reach.hosts),
     }
 
 

@@ -64,6 +64,8 @@ def pack_config(settings: Settings, project: Project) -> dict[str, Any]:
             "otherEnvironmentNames": sorted(names - {settings.environment}),
         },
         "governance-production-protection": {"production": settings.production},
+        # The environment's choice of a path out of the VPC (settings/models/environment.py).
+        "network-egress-as-configured": {"egressMode": env.network.egress.mode},
         # AWS supports neither data capture nor VPC/isolation on serverless endpoints
         # (SageMaker developer guide, "Serverless Inference", feature exclusions, read 2026-11):
         # dev may serve serverless, production may not.

@@ -70,6 +70,7 @@ class EnvironmentSettings(CommonSettings):
             account_id=self.account_id,
             region=self.region,
             governance=self.governance,
+            network=self.network,
         )
 
     @model_validator(mode="after")

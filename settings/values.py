@@ -105,6 +105,11 @@ def aws_id(prefix: str) -> AfterValidator:
 VpcId = Annotated[str, aws_id("vpc")]
 SubnetId = Annotated[str, aws_id("subnet")]
 SecurityGroupId = Annotated[str, aws_id("sg")]
+# Managed prefix lists (AWS-managed ones such as pl-6ca54005, or customer-managed) and transit
+# gateways: EC2 ids like the others (EC2 API reference, PrefixList and TransitGateway, read
+# 2026-12).
+PrefixListId = Annotated[str, aws_id("pl")]
+TransitGatewayId = Annotated[str, aws_id("tgw")]
 
 
 # ARN formats: "Identify AWS resources with Amazon Resource Names" (IAM user guide) and each
@@ -186,6 +191,37 @@ def _cidr(value: str) -> str:
 
 
 Cidr = Annotated[str, AfterValidator(_cidr)]
+
+# Ranges a peered or connected network may use privately: RFC 1918 and the RFC 6598 shared
+# address space (Amazon VPC user guide, "VPC CIDR blocks", read 2026-12).
+_PRIVATE_RANGES = tuple(
+    ipaddress.IPv4Network(r)
+    for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+
+
+def _private_cidr(value: str) -> str:
+    network = ipaddress.IPv4Network(_cidr(value))
+    if not any(network.subnet_of(r) for r in _PRIVATE_RANGES):
+        raise ValueError(
+            "allowed: a private range inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or "
+            "100.64.0.0/10 (public destinations: egress mode nat or transit-gateway)"
+        )
+    return value
+
+
+PrivateCidr = Annotated[str, AfterValidator(_private_cidr)]
+
+# A DNS host name as it appears in a URL (RFC 1123 labels, at least two, at most 253
+# characters), or `*.` plus one for every host under that domain.
+HostName = Annotated[
+    str,
+    pattern(
+        r"(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}",
+        "a lowercase host name such as git.internal.example.com, or *.internal.example.com "
+        "for every host under a domain",
+    ),
+]
 
 # -- schedules and time ---------------------------------------------------------------------
 SchedulerExpression = Annotated[str, problem_check(scheduler_expression_problem, SCHEDULER_ALLOWED)]

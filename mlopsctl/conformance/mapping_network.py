@@ -156,6 +156,50 @@ NETWORK_REQUESTS: dict[str, tuple[Request, ...]] = {
         ),
     ),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (request("ec2", "AssociateRouteTable"),),
+    # Egress (components/network_egress.py). A route is one CreateRoute call per destination.
+    "aws:ec2/route:Route": (
+        request("ec2", "CreateRoute", {"egressOnlyGatewayId": "EgressOnlyInternetGatewayId"}),
+    ),
+    # `vpcId` attaches the gateway in a second call.
+    "aws:ec2/internetGateway:InternetGateway": (
+        request("ec2", "CreateInternetGateway", {"tags": EC2_TAGS}),
+        request(
+            "ec2",
+            "AttachInternetGateway",
+            claims=("vpcId",),
+            supplied=("InternetGatewayId",),
+        ),
+    ),
+    # An Elastic IP; associating it with an instance or interface is another call, not mapped.
+    "aws:ec2/eip:Eip": (
+        request(
+            "ec2",
+            "AllocateAddress",
+            {"tags": EC2_TAGS}
+            | dict.fromkeys(["instance", "networkInterface", "associateWithPrivateIp"], SKIP),
+        ),
+    ),
+    "aws:ec2/natGateway:NatGateway": (
+        request("ec2", "CreateNatGateway", {"tags": EC2_TAGS, "privateIp": "PrivateIpAddress"}),
+    ),
+    # The attachment's options are one `Options` structure; its association with and
+    # propagation to the transit gateway's default route table are transit gateway route table
+    # calls, not mapped.
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": (
+        request(
+            "ec2",
+            "CreateTransitGatewayVpcAttachment",
+            {
+                "tags": EC2_TAGS,
+                "dnsSupport": "Options.DnsSupport",
+                "ipv6Support": "Options.Ipv6Support",
+                "applianceModeSupport": "Options.ApplianceModeSupport",
+                "securityGroupReferencingSupport": "Options.SecurityGroupReferencingSupport",
+                "transitGatewayDefaultRouteTableAssociation": SKIP,
+                "transitGatewayDefaultRouteTablePropagation": SKIP,
+            },
+        ),
+    ),
     "aws:lb/loadBalancer:LoadBalancer": (
         request(
             "elbv2",

@@ -1,12 +1,14 @@
 """Monthly cost of a planned stack: what it costs idle, and with typical use.
 
 Reads the plan generically, by type token and inputs, so it prices whatever components exist:
-- idle: what bills with nothing running: interface endpoints per AZ-hour, KMS keys, S3/ECR/EFS
+- idle: what bills with nothing running: interface endpoints per AZ-hour, NAT gateways, their
+  public IPv4 addresses and transit gateway attachments per hour, KMS keys, S3/ECR/EFS
   baseline storage, MLflow tracking servers (always on, or the working hours of their stop/start
   schedules), RDS, load balancers, Fargate services,
   secrets, real-time endpoint instances at their initial count, notebook and space volumes;
-- typical: idle plus notebook hours per member, serverless endpoint traffic and scheduled
-  retraining runs, with the assumptions of the price table (overridable).
+- typical: idle plus notebook hours per member, serverless endpoint traffic, scheduled
+  retraining runs and the egress data NAT or transit gateways process, with the assumptions
+  of the price table (overridable).
 
 Resources this model has no price for are listed in `unpriced`, never silently counted as free.
 """

@@ -14,7 +14,7 @@ from mlopsctl.plan import Plan, PlannedResource
 # Types that AWS does not bill by themselves (or bills only through what they contain).
 FREE_TYPES = re.compile(
     r"^aws:(iam|s3/bucket[A-Z]|kms/alias|ec2/(vpc|subnet|routeTable|securityGroup|defaultSecurity"
-    r"Group|routeTableAssociation|flowLog):|vpc/|sagemaker/(userProfile|studioLifecycleConfig|"
+    r"Group|routeTableAssociation|flowLog|route|internetGateway):|vpc/|sagemaker/(userProfile|studioLifecycleConfig|"
     r"codeRepository|notebookInstanceLifecycleConfiguration|model|endpoint|modelPackageGroup|"
     r"pipeline|app|mlflowApp):|ecr/(lifecyclePolicy|repositoryPolicy)|appautoscaling/|"
     r"scheduler/scheduleGroup|cloudwatch/(eventRule|eventTarget|metricAlarm)|lb/(targetGroup|"
@@ -69,6 +69,27 @@ class Pricer:
         rate = self.table.rate("vpcInterfaceEndpointAzHour") or 0.0
         service = str(r.inputs.get("serviceName", r.name)).rsplit(".", 1)[-1]
         self.add(component, f"interface endpoint {service} x {azs} AZ", rate * azs * self.hours)
+
+    def _egress_gb(self, type_token: str) -> float:
+        """This gateway's share of the environment's egress traffic (the typical-use part)."""
+        gateways = len(self.plan.of_type(type_token)) or 1
+        return float(self.table.assume("egressGbPerMonth")) / gateways
+
+    def _nat_gateway(self, component: str, r: PlannedResource) -> None:
+        gb = self._egress_gb(r.type)
+        hourly, per_gb = self._rate("natGatewayHour", r), self._rate("natGatewayGb", r)
+        self.add(component, f"NAT gateway, {gb:g} GB processed", hourly * self.hours, gb * per_gb)
+
+    def _transit_attachment(self, component: str, r: PlannedResource) -> None:
+        gb = self._egress_gb(r.type)
+        hourly = self._rate("transitGatewayAttachmentHour", r)
+        per_gb = self._rate("transitGatewayGb", r)
+        self.add(
+            component,
+            f"transit gateway attachment, {gb:g} GB processed",
+            hourly * self.hours,
+            gb * per_gb,
+        )
 
     def _storage(self, component: str, assumption: str, rate_key: str, label: str) -> None:
         gb = float(self.table.assume(assumption))
@@ -262,6 +283,11 @@ _PRICERS: dict[str, Callable[[Pricer, str, PlannedResource], None]] = {
         c, "secret", p.table.rate("secretMonth") or 0.0
     ),
     "aws:lb/loadBalancer:LoadBalancer": Pricer._load_balancer,
+    "aws:ec2/natGateway:NatGateway": Pricer._nat_gateway,
+    "aws:ec2/eip:Eip": lambda p, c, r: p.add(
+        c, "public IPv4 address", p._rate("publicIpv4Hour", r) * p.hours
+    ),
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": Pricer._transit_attachment,
     "aws:rds/instance:Instance": Pricer._rds,
     "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": Pricer._tracking_server,
     "aws:ecs/service:Service": Pricer._fargate,

@@ -1,4 +1,4 @@
-"""Config of the environment layer: `mlops:network` and `mlops:governance`."""
+"""Config of the environment layer: `mlops:network` (with its `egress`) and `mlops:governance`."""
 
 from __future__ import annotations
 
@@ -10,14 +10,83 @@ from settings.catalog import DEFAULT_INTERFACE_ENDPOINTS, InterfaceEndpoint
 from settings.models.base import StrictModel
 from settings.values import (
     AvailabilityZone,
+    HostName,
     IamPrincipalArn,
     InstanceType,
+    PrefixListId,
+    PrivateCidr,
     PrivateVpcCidr,
     SecurityGroupId,
     SubnetId,
+    TransitGatewayId,
     VpcId,
     int_range,
 )
+
+EgressMode = Literal["none", "private", "nat", "transit-gateway"]
+# Security group rules per group and direction: 60 (Amazon VPC user guide, "Amazon VPC quotas",
+# read 2026-12); the workload group has two of its own (the VPC range, S3).
+MAX_EGRESS_DESTINATIONS = 50
+
+
+class EgressDestination(StrictModel):
+    """A network outside the VPC the workloads reach on HTTPS: a range or a prefix list."""
+
+    cidr: PrivateCidr | None = None
+    prefix_list_id: PrefixListId | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> EgressDestination:
+        if (self.cidr is None) == (self.prefix_list_id is None):
+            raise ValueError("allowed: exactly one of cidr or prefixListId")
+        return self
+
+    @property
+    def value(self) -> str:
+        return self.cidr or self.prefix_list_id or ""
+
+
+class EgressConfig(StrictModel):
+    """`mlops:network.egress`: how workloads reach git hosts and package mirrors (HTTPS only).
+
+    none: the VPC and AWS services through endpoints only. private: `destinations`, networks
+    peered or connected to the VPC (routes to them are a prerequisite outside the stack), and
+    `hosts`, the host names served from them or from inside the VPC. nat: an internet gateway
+    and NAT gateways. transit-gateway: a VPC attachment to `transitGatewayId` and a default
+    route to it (a central egress VPC behind it).
+    """
+
+    mode: EgressMode = "none"
+    destinations: list[EgressDestination] = Field(default_factory=list)
+    hosts: list[HostName] = Field(default_factory=list)
+    # nat only; unset: one per availability zone in production, else one.
+    nat_gateways: Literal["single", "per-az"] | None = None
+    transit_gateway_id: TransitGatewayId | None = None
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> EgressConfig:
+        if self.mode != "private" and (self.destinations or self.hosts):
+            raise ValueError("destinations/hosts: only allowed with mode: private")
+        if self.mode == "private" and not self.hosts:
+            raise ValueError(
+                "mode private: hosts is required (the host names of the git servers and "
+                "mirrors the workloads reach)"
+            )
+        if len(self.destinations) > MAX_EGRESS_DESTINATIONS:
+            raise ValueError(
+                f"destinations: allowed: at most {MAX_EGRESS_DESTINATIONS} (security group "
+                "rules per group)"
+            )
+        if self.mode != "nat" and self.nat_gateways is not None:
+            raise ValueError("natGateways: only allowed with mode: nat")
+        if (self.mode == "transit-gateway") != (self.transit_gateway_id is not None):
+            raise ValueError(
+                "transitGatewayId: required with mode transit-gateway, and only allowed there"
+            )
+        return self
+
+    def resolved_nat_gateways(self, production: bool) -> Literal["single", "per-az"]:
+        return self.nat_gateways or ("per-az" if production else "single")
 
 
 class NetworkConfig(StrictModel):
@@ -29,6 +98,8 @@ class NetworkConfig(StrictModel):
     interface_endpoints: list[InterfaceEndpoint] = Field(
         default_factory=lambda: list(DEFAULT_INTERFACE_ENDPOINTS)
     )
+    # Beyond the VPC and AWS services; cross-key rules in settings/rules/egress.py.
+    egress: EgressConfig = Field(default_factory=EgressConfig)
     # Adopt mode only.
     vpc_id: VpcId | None = None
     subnet_ids: list[SubnetId] = Field(default_factory=list)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from settings.rules import environment, lab, serving, team, tracking
+from settings.rules import egress, environment, lab, serving, team, tracking
 
 
 class RuleFailure(Exception):
@@ -18,6 +18,12 @@ class RuleFailure(Exception):
 
 
 Rule = Callable[[Any], list[str]]
-ENVIRONMENT_RULES: tuple[Rule, ...] = environment.RULES
+ENVIRONMENT_RULES: tuple[Rule, ...] = (*environment.RULES, *egress.ENVIRONMENT_RULES)
 # Team-vs-environment first: a team in the wrong environment makes later rules noise.
-TEAM_RULES: tuple[Rule, ...] = (*team.RULES, *lab.RULES, *serving.RULES, *tracking.RULES)
+TEAM_RULES: tuple[Rule, ...] = (
+    *team.RULES,
+    *lab.RULES,
+    *egress.TEAM_RULES,
+    *serving.RULES,
+    *tracking.RULES,
+)

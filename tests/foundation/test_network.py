@@ -77,11 +77,13 @@ def test_adopt_mode_creates_no_network_and_exports_the_given_ids(plan_with):
         "securityGroupIds": ["sg-0123456789abcdef0"],
         "availabilityZones": [],
     }
-    result = plan_with("dev", {"mlops:network": ids})
+    # dev's egress (private, with destinations) is for a created VPC: egress mode none here.
+    result = plan_with("dev", {"mlops:network": {**ids, "egress": None}})
     assert not [r for r in result.resources if r.type.startswith("aws:ec2/")]
     assert result.exports["vpcId"] == ids["vpcId"]
     assert result.exports["privateSubnetIds"] == ids["subnetIds"]
     assert result.exports["workloadSecurityGroupIds"] == ids["securityGroupIds"]
+    assert result.exports["privateRouteTableIds"] == []
 
 
 def test_subnet_cidrs_are_disjoint_quarters_of_the_vpc():

@@ -35,7 +35,7 @@ PACKAGES = ("components", "mlopsctl", "policies", "settings")
 # Run-time data the code reads (the house issue's list); each pattern must match a file.
 RUNTIME_DATA = (
     "mlopsctl/cost/prices.yaml",
-    "mlopsctl/access/matrix.yaml",
+    "mlopsctl/access/intent.yaml",
     "policies/config/*.json",
     "policies/PulumiPolicy.yaml",
     "components/scripts/*.sh",

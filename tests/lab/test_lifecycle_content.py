@@ -109,7 +109,8 @@ def test_notebook_script_runs_as_ec2_user_on_the_persistent_volume(notebook_plan
 
 
 def test_longest_settings_still_fit_the_size_limit(plan_with):
-    long_url = "https://" + "m" * 500
+    # A mirror the shipped environment's egress reaches (git/mirror hosts of stacks/Pulumi.dev.yaml).
+    long_url = "https://mirror.internal.example.com/" + "m" * 470
     planned = plan_with(
         "fraud-dev",
         {

@@ -139,6 +139,7 @@ EVIDENCE: dict[str, tuple[str, str, Callable[[Plan], None] | None]] = {
         _with_gpu_endpoint_within_limit,
     ),
     "cost-monthly-budget": ("fraud-prod", "aws:sagemaker/endpoint:Endpoint", None),
+    "network-egress-as-configured": ("dev", "aws:ec2/natGateway:NatGateway", None),
 }
 
 
@@ -146,6 +147,10 @@ EVIDENCE: dict[str, tuple[str, str, Callable[[Plan], None] | None]] = {
 CONFIG_CHANGES: dict[str, dict] = {
     # A team's pack config allows GPUs only when the team does (fraud-prod does not).
     "cost-gpu-instance-limit": {"mlops:personas": {"allowGpu": True}},
+    # An environment that chose NAT egress plans its NAT gateway, internet gateway and routes.
+    "network-egress-as-configured": {
+        "mlops:network": {"egress": {"mode": "nat", "destinations": None, "hosts": None}}
+    },
 }
 
 

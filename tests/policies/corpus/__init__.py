@@ -1,7 +1,17 @@
 """The insecure corpus, one module per rule family: variants of the shipped stacks, each caught
 by the rule meant for it (see tests/policies/test_corpus.py)."""
 
-from tests.policies.corpus import cost, ecr, governance, iam, kms, kubernetes, s3, sagemaker
+from tests.policies.corpus import (
+    cost,
+    ecr,
+    governance,
+    iam,
+    kms,
+    kubernetes,
+    network,
+    s3,
+    sagemaker,
+)
 
 CASES = [
     *s3.CASES,
@@ -10,6 +20,7 @@ CASES = [
     *sagemaker.CASES,
     *ecr.CASES,
     *kubernetes.CASES,
+    *network.CASES,
     *governance.CASES,
     *cost.CASES,
 ]
