@@ -27,6 +27,7 @@ from components.documents.iam import (
     TeamAccess,
     human_trust_policy,
 )
+from components.documents.lab_policies import lab_policies
 from components.documents.persona_policies import PERSONA_POLICIES
 from components.documents.team_statements import team_read_policy
 from components.documents.trust import service_trust_policy
@@ -197,11 +198,26 @@ class Personas(pulumi.ComponentResource):
             policy=access.apply(lambda a: json.dumps(team_read_policy(a))),
             opts=pulumi.ResourceOptions(parent=self),
         )
+        # Which lab policies a role gets depends on the members only, not on the domain id.
+        planned = team_access(args, "", "d-planned")
         for name, role in self._roles.items():
             self._inline(name, role, access.apply(builders[name]))
             self._attach(f"{name}-guardrails", role, guardrails)
             if name not in READ_NOTHING:
                 self._attach(f"{name}-team-read", role, team_read)
+            for suffix in lab_policies(planned, name):
+                lab = aws.iam.Policy(
+                    f"{name}-{suffix}",
+                    name=_role_name(args.naming, name, suffix),
+                    description=f"The lab of {name} in team {args.naming.team}",
+                    policy=access.apply(
+                        lambda a, name=name, suffix=suffix: json.dumps(
+                            lab_policies(a, name)[suffix]
+                        )
+                    ),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+                self._attach(f"{name}-{suffix}", role, lab)
 
     def _attach(self, name: str, role: aws.iam.Role, policy: aws.iam.Policy) -> None:
         aws.iam.RolePolicyAttachment(

@@ -18,7 +18,6 @@ from components.documents.team_statements import (
     bucket_statements,
     ecr_pull_statements,
     endpoint_statements,
-    human_lab_statements,
     job_statements,
     kms_statement,
     mlflow_statements,
@@ -36,7 +35,6 @@ def data_scientist_policy(a: TeamAccess) -> dict[str, Any]:
         *mlflow_statements(a),
         start_mlflow_statement(a),
         *ecr_pull_statements(a),
-        *human_lab_statements(a, "data-scientist"),
         *job_statements(a),
         pass_role(a, "PassOwnExecutionRole", ["data-scientist"]),
     ]
@@ -63,7 +61,6 @@ def ml_engineer_policy(a: TeamAccess) -> dict[str, Any]:
         *mlflow_statements(a),
         start_mlflow_statement(a),
         *ecr_pull_statements(a),
-        *human_lab_statements(a, "ml-engineer"),
         *job_statements(a),
         statement("PushTeamImages", ECR_PUSH, a.ecr_repositories),
         *endpoint_statements(a, "DeployTeamEndpoints"),
@@ -86,7 +83,6 @@ def data_steward_policy(a: TeamAccess) -> dict[str, Any]:
         ),
         *_steward_readable_data_statements(a, readable),
         *_steward_tagging_statements(a),
-        *human_lab_statements(a, "data-steward"),
         *_steward_configuration_statements(a),
         statement(
             "DenyDataWritesAndDeploys",

@@ -12,19 +12,14 @@ from components.documents.iam import (
     KMS_USE,
     LIST_BUCKET,
     LIST_SAGEMAKER,
-    NOTEBOOK_INSTANCE_ACTIONS,
     READ_OBJECT,
     SAGEMAKER_SERVICE,
-    STUDIO_APP_ACTIONS,
     STUDIO_DESCRIBE_ACTIONS,
-    STUDIO_LIST_ACTIONS,
-    STUDIO_SPACE_ACTIONS,
     WRITE_OBJECT,
     TeamAccess,
     document,
     statement,
 )
-from components.lab_names import private_space_name
 
 
 def bucket_statements(
@@ -97,69 +92,6 @@ def team_tag_on_request(a: TeamAccess) -> dict[str, Any]:
     }
 
 
-def human_lab_statements(a: TeamAccess, persona: str) -> list[dict[str, Any]]:
-    """A person in the console or CLI: open Studio as the persona's members, start and stop
-    their apps, or their notebook instances; nobody else's."""
-    members = a.lab.members_of(persona)
-    if not members:
-        return []
-    if not a.lab.studio:
-        instances = [
-            a.sagemaker_name("notebook-instance", a.lab.notebook_instances[m]) for m in members
-        ]
-        return [statement("UseOwnNotebookInstances", NOTEBOOK_INSTANCE_ACTIONS, instances)]
-    statements = [
-        statement("SeeTeamStudio", STUDIO_DESCRIBE_ACTIONS, a.studio_resources),
-        statement(
-            "StartAppsInOwnSpaces",
-            STUDIO_APP_ACTIONS,
-            [a.studio("app", private_space_name(m), "*") for m in members],
-            condition=_owned_private_space(a, members),
-        ),
-    ]
-    if a.lab.auth_mode == "IAM":  # SSO mode: Identity Center opens Studio, no IAM permission
-        statements.insert(
-            0,
-            statement(
-                "OpenOwnStudioProfiles",
-                ["sagemaker:CreatePresignedDomainUrl"],
-                a.profile_arns(members),
-            ),
-        )
-    return statements
-
-
-def studio_execution_statements(a: TeamAccess, persona: str) -> list[dict[str, Any]]:
-    """What Studio does with a member's execution role inside their private space: apps and
-    the space itself, owned by one of the persona's members, in the team's domain only."""
-    members = a.lab.members_of(persona)
-    if not a.lab.studio or not members:
-        return []
-    owned = _owned_private_space(a, members)
-    return [
-        statement("ManageOwnSpaceApps", STUDIO_APP_ACTIONS, a.studio("app", "*"), condition=owned),
-        statement(
-            "ManageOwnPrivateSpaces", STUDIO_SPACE_ACTIONS, a.studio("space", "*"), condition=owned
-        ),
-        statement("SeeTeamStudio", STUDIO_DESCRIBE_ACTIONS, a.studio_resources),
-        statement("ListStudio", STUDIO_LIST_ACTIONS, "*"),
-        # Studio tags what it creates (`sagemaker:domain-arn`, ...) in the create call itself.
-        statement(
-            "TagOnCreate",
-            ["sagemaker:AddTags"],
-            [a.studio("app", "*"), a.studio("space", "*")],
-            condition={"Null": {"sagemaker:TaggingAction": "false"}},
-        ),
-    ]
-
-
-def _owned_private_space(a: TeamAccess, members: list[str]) -> dict[str, Any]:
-    return {
-        "ArnEquals": {"sagemaker:OwnerUserProfileArn": a.profile_arns(members)},
-        "StringEquals": {"sagemaker:SpaceSharingType": "Private"},
-    }
-
-
 def job_statements(a: TeamAccess, sid: str = "RunTeamJobs") -> list[dict[str, Any]]:
     """Jobs named `<scope>-...`, created tagged with the team; stopped by the team."""
     jobs = [
@@ -185,10 +117,13 @@ def read_team_sagemaker(a: TeamAccess) -> list[dict[str, Any]]:
     """Describe the team's SageMaker resources; List calls take no resource (they list names)."""
     actions = [action for actions in DESCRIBE_TEAM_RESOURCES.values() for action in actions]
     resources = [arn for kind in DESCRIBE_TEAM_RESOURCES for arn in a.team_arns(kind)]
-    return [
+    statements = [
         statement("DescribeTeamSageMaker", actions, resources),
         statement("ListSageMaker", LIST_SAGEMAKER, "*"),
     ]
+    if a.lab.studio:  # the team's domain, whoever is a member of it
+        statements.append(statement("SeeTeamStudio", STUDIO_DESCRIBE_ACTIONS, a.studio_resources))
+    return statements
 
 
 def endpoint_statements(a: TeamAccess, sid: str) -> list[dict[str, Any]]:

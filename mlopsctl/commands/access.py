@@ -1,174 +1,151 @@
-"""`mlopsctl access <stack>`: the access matrix as a table and as Markdown.
+"""`mlopsctl access <stack>`: the access matrix of a stack, derived from its plan and judged.
 
-The matrix is data (mlopsctl/access/matrix.yaml, shipped in the package): persona x action x
-resource -> allow | deny. This module loads it, resolves its symbolic resources
-(`object:fraud-dev/raw`) to the ARNs the naming of the project's stack produces, and renders it.
-The tests (tests/personas/) prove every cell against the planned IAM documents.
+The stack is planned offline, with its peers among the project's stacks (another team of the
+same environment; the same team in another environment). The policy intent
+(mlopsctl/access/intent.yaml) is expanded over those plans into cells (mlopsctl/access/derive.py),
+and every cell is evaluated against the planned IAM documents (mlopsctl/access/evaluator.py). A
+cell whose evaluation differs from the intent is shown in red and the command exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from components.naming import Naming
-from mlopsctl.access import MATRIX_FILE
-from mlopsctl.commands import locate_project
+from mlopsctl.access.cells import Cell, evaluate_cell
+from mlopsctl.access.derive import derive_from_facts
+from mlopsctl.access.facts import StackFacts, facts_of
+from mlopsctl.access.peers import find_peers
+from mlopsctl.plan import plan_stack
 from settings import Project, read_stack_file
 
-# Services whose authorization moto evaluates against the resource (moto 5.2, read 2026-11).
-MOTO_SERVICES = frozenset({"s3", "iam"})
+# Request keys evaluated but not printed: the resource's tags but `team`, and the caller of a
+# trust cell (shown as its persona's principal).
+HIDDEN = ("aws:ResourceTag/", "aws:PrincipalArn", "aws:PrincipalAccount")
+SHOWN = ("aws:ResourceTag/team",)
+COLUMNS = ("step", "persona", "action", "resource", "context", "expected", "evaluated", "why")
+COLUMNS += ("proof",)
 
 
 @dataclass(frozen=True)
-class Cell:
+class Judged:
+    cell: Cell
+    evaluated: str
+
+    @property
+    def ok(self) -> bool:
+        return self.evaluated == self.cell.expect
+
+
+@dataclass(frozen=True)
+class Matrix:
     stack: str
-    persona: str
-    action: str
-    resource: str
-    expect: str
-    context: dict[str, Any] = field(default_factory=dict)
-    why: str = ""
+    peer: str | None
+    other_environment: str | None
+    judged: list[Judged]
 
     @property
-    def proven_in_moto(self) -> bool:
-        """moto decides S3/IAM cells whose outcome does not depend on conditions."""
-        return self.action.split(":")[0] in MOTO_SERVICES and not self.context
-
-    @property
-    def label(self) -> str:
-        extra = f" {self.context}" if self.context else ""
-        return f"{self.stack}/{self.persona} {self.action} {self.resource}{extra}"
+    def mismatches(self) -> list[Judged]:
+        return [j for j in self.judged if not j.ok]
 
 
-def load_matrix(path: Path = MATRIX_FILE) -> list[Cell]:
-    cells = []
-    for raw in yaml.safe_load(path.read_text())["cells"]:
-        cell = Cell(**raw)
-        if cell.expect not in ("allow", "deny"):
-            raise ValueError(f"{cell.label}: expect must be allow or deny, not {cell.expect!r}")
-        cells.append(cell)
-    return cells
+def _facts(project: Project, stack: str | None) -> StackFacts | None:
+    return facts_of(plan_stack(stack, project.root)) if stack else None
 
 
-def naming_of(stack: str, project: Project | None = None) -> Naming:
-    """The naming of a stack, from its stack file alone (no plan needed).
+def access_matrix(project: Project, stack: str) -> Matrix:
+    """Plan the stack and its peers, derive its cells and evaluate each."""
+    read_stack_file(project, stack)  # a clear error for an unknown stack
+    peers = find_peers(project, stack)
+    acting = _facts(project, stack)
+    assert acting is not None
+    peer = _facts(project, peers.peer)
+    other = _facts(project, peers.other_environment)
+    facts = {f.stack: f for f in (acting, peer, other) if f is not None}
+    cells = derive_from_facts(acting, peer, other)
+    judged = [Judged(c, evaluate_cell(c, facts)) for c in cells]
+    return Matrix(stack, peers.peer, peers.other_environment, judged)
 
-    `project` defaults to the one mlopsctl would find from the current directory.
-    """
-    config = read_stack_file(project or locate_project(), stack).config
-    team = config.get("mlops:team") or {}
-    return Naming(
-        prefix=config.get("mlops:namePrefix", "mlops"),
-        team=team.get("name", "platform"),
-        environment=config["mlops:environment"],
-        account_id=str(config["mlops:accountId"]),
-        region=config["aws:region"],
+
+def context_text(cell: Cell) -> str:
+    shown = {k: v for k, v in cell.context.items() if not k.startswith(HIDDEN) or k in SHOWN}
+    return ", ".join(
+        f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}" for k, v in shown.items()
     )
 
 
-def resolve(
-    resource: str, key_arns: dict[str, str] | None = None, project: Project | None = None
-) -> str:
-    """`object:fraud-dev/raw` -> `arn:aws:s3:::<bucket>/matrix/sample.csv`, and so on."""
-    kind, _, rest = resource.partition(":")
-    if kind == "arn":
-        stack, service, name = rest.split(":", 2)
-        naming = naming_of(stack, project)
-        return naming.arn(service, name.format(scope=naming.scope))
-    if kind == "key":
-        if not key_arns or rest not in key_arns:
-            raise KeyError(f"{resource}: the key ARN of stack {rest} is only known from its plan")
-        return key_arns[rest]
-    stack, _, name = rest.partition("/")
-    naming = naming_of(stack, project)
-    if kind == "object":
-        return f"{naming.bucket_arn(name)}/matrix/sample.csv"
-    if kind == "bucket":
-        return naming.bucket_arn(name)
-    if kind == "role":
-        return f"arn:{naming.partition}:iam::{naming.account_id}:role/{naming.name(name)}"
-    raise ValueError(f"unknown resource kind in {resource!r}")
+def _peers_text(matrix: Matrix) -> str:
+    return f"peer: {matrix.peer or 'none'}; other environment: {matrix.other_environment or 'none'}"
 
 
-def cells_of(stack: str, cells: list[Cell]) -> list[Cell]:
-    """The cells where the stack's roles act, or whose resource belongs to the stack."""
-    return [
-        c
-        for c in cells
-        if c.stack == stack
-        or f":{stack}/" in c.resource
-        or f":{stack}:" in c.resource
-        or c.resource == f"key:{stack}"
-    ]
-
-
-def _proof(cell: Cell) -> str:
-    return "moto + evaluator" if cell.proven_in_moto else "evaluator"
-
-
-def _context(cell: Cell) -> str:
-    return ", ".join(f"{k}={v}" for k, v in cell.context.items())
-
-
-def matrix_table(stack: str, cells: list[Cell]) -> Table:
-    table = Table(title=f"Access matrix: {stack}")
-    for column in ("acting stack", "persona", "action", "resource", "context", "expect", "proof"):
+def matrix_table(matrix: Matrix) -> Table:
+    table = Table(title=f"Access matrix: {matrix.stack}", caption=_peers_text(matrix))
+    for column in ("persona", "action", "resource", "context", "expected", "evaluated", "proof"):
         table.add_column(column, overflow="fold")
-    for cell in cells:
-        colour = "green" if cell.expect == "allow" else "red"
+    for j in matrix.judged:
+        c = j.cell
+        who = f"{c.persona} ← {c.principal}" if c.trust else c.persona
+        evaluated = j.evaluated if j.ok else f"[bold red]{j.evaluated}[/]"
         table.add_row(
-            cell.stack,
-            cell.persona,
-            cell.action,
-            cell.resource,
-            _context(cell),
-            f"[{colour}]{cell.expect}[/]",
-            _proof(cell),
+            escape(who),
+            c.action,
+            escape(c.resource),
+            escape(context_text(c)),
+            c.expect,
+            evaluated,
+            c.proof,
+            style=None if j.ok else "red",
         )
     return table
 
 
-def matrix_markdown(stack: str, cells: list[Cell]) -> str:
-    lines = [
-        f"# Access matrix: {stack}",
-        "",
-        "Declared in `mlopsctl/access/matrix.yaml`; each cell is proven against the stack's "
-        "planned IAM documents (moto with IAM authorization on, and the policy evaluator of the "
-        "tests).",
-        "",
-        "| acting stack | persona | action | resource | context | expect | why | proof |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for c in cells:
-        row = [
-            c.stack,
-            c.persona,
-            f"`{c.action}`",
-            f"`{c.resource}`",
-            _context(c),
-            f"**{c.expect}**",
-            c.why,
-            _proof(c),
-        ]
-        lines.append("| " + " | ".join(v.replace("|", "\\|") for v in row) + " |")
+def summary(matrix: Matrix) -> str:
+    cells = [j.cell for j in matrix.judged]
     allowed = sum(c.expect == "allow" for c in cells)
-    lines += ["", f"{len(cells)} cells: {allowed} allow, {len(cells) - allowed} deny.", ""]
-    return "\n".join(lines)
+    moto = sum(c.proof == "moto" for c in cells)
+    return (
+        f"{len(cells)} cells: {allowed} allow, {len(cells) - allowed} deny expected "
+        f"({moto} also proven in moto by the tests); {len(matrix.mismatches)} mismatches."
+    )
+
+
+def _md(values: Sequence[str]) -> str:
+    return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
+
+
+def matrix_markdown(matrix: Matrix) -> str:
+    lines = [
+        f"# Access matrix: {matrix.stack}",
+        "",
+        "Derived from the stack's plan and the policy intent (`mlopsctl/access/intent.yaml`); "
+        f"{_peers_text(matrix)}. Each cell is evaluated against the planned IAM documents; the "
+        "tests also try the `moto` cells in moto with IAM authorization on.",
+        "",
+        _md(COLUMNS),
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for j in matrix.judged:
+        c = j.cell
+        who = f"{c.persona} ← `{c.principal}`" if c.trust else c.persona
+        evaluated = j.evaluated if j.ok else f"**{j.evaluated} (mismatch)**"
+        row = [c.step, who, f"`{c.action}`", f"`{c.resource}`", context_text(c)]
+        row += [f"**{c.expect}**", evaluated, c.why, c.proof]
+        lines.append(_md(row))
+    return "\n".join([*lines, "", summary(matrix), ""])
 
 
 def run(args: argparse.Namespace) -> int:
-    read_stack_file(args.project, args.stack)  # a clear error for an unknown stack
-    cells = cells_of(args.stack, load_matrix())
+    matrix = access_matrix(args.project, args.stack)
     console = Console()
-    console.print(matrix_table(args.stack, cells))
+    console.print(matrix_table(matrix))
+    console.print(summary(matrix), style="red" if matrix.mismatches else None)
     if args.markdown:
-        Path(args.markdown).write_text(matrix_markdown(args.stack, cells))
+        Path(args.markdown).write_text(matrix_markdown(matrix))
         console.print(f"Markdown written to {args.markdown}")
-    return 0
+    return 1 if matrix.mismatches else 0

@@ -139,6 +139,6 @@ class GovernanceConfig(StrictModel):
     )
     allowed_gpu_instance_types: list[InstanceType] = Field(default_factory=list)
     max_gpu_instances_per_team: Annotated[int, int_range(0, 64)] = 0
-    # Who may assume the environment's auditor role (never `*`); empty: principals of this
-    # account tagged persona=auditor.
+    # Who may assume the environment's auditor role (never `*`); empty: nobody (an explicit
+    # deny in its trust policy).
     auditor_principals: list[IamPrincipalArn] = Field(default_factory=list)

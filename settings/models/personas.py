@@ -2,9 +2,8 @@
 
 Who may assume each persona's role. Principals come from config only, never `*`: IAM Identity
 Center permission-set roles, account roles or users, or a SAML provider (federated sign-in).
-A persona without principals trusts nobody but the team's own account principals that carry the
-tags `team=<team>` and `persona=<persona>` (ABAC), so a stack can be planned before the identity
-provider is wired.
+A persona without principals can be assumed by nobody (its trust policy is an explicit deny), so
+a stack can be deployed before the identity provider is wired and opened up by adding them.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 and tools work installed from it, in another project.
 
 How the files the code opens are listed: the code names each data file with a module-level
-`Path` constant built from `__file__` (`PRICES_FILE`, `MATRIX_FILE`, `CONFIG_DIR`, ...). So:
+`Path` constant built from `__file__` (`PRICES_FILE`, `INTENT_FILE`, `CONFIG_DIR`, ...). So:
 - an AST scan checks that every `__file__` lookup of a packaged module sits in such a constant
   (a lookup hidden inside a function would escape the next check, and fails here instead);
 - every packaged module is imported from the unpacked wheel, outside the checkout, and each of
@@ -188,7 +188,7 @@ def test_every_file_the_installed_code_names_is_in_the_wheel(unpacked: Path, tmp
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     paths = {name: Path(value) for name, value in json.loads(result.stdout).items()}
-    assert "mlopsctl.cost.model.PRICES_FILE" in paths and "mlopsctl.access.MATRIX_FILE" in paths
+    assert "mlopsctl.cost.model.PRICES_FILE" in paths and "mlopsctl.access.INTENT_FILE" in paths
     packages = [unpacked / p for p in PACKAGES]
     wrong = {
         name: str(path)

@@ -1,21 +1,24 @@
-"""Plans of every stack the access matrix names (cached by the plan engine)."""
+"""The derived access matrix of every shipped stack, with the plans it was derived from.
+
+Plans come from the plan engine's cache (`plan_stack` without overrides is memoized); each
+stack's peers are the ones `mlopsctl access` would choose.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from mlopsctl.commands.access import load_matrix
-from mlopsctl.plan import plan_stack
+from tests.personas.helpers import Derived, derived_matrix
 
 
 @pytest.fixture(scope="session")
-def matrix():
-    return load_matrix()
+def derived():
+    """derived("fraud-dev") -> Derived(cells, facts by stack, peers), cached per session."""
+    cache: dict[str, Derived] = {}
 
+    def get(stack: str) -> Derived:
+        if stack not in cache:
+            cache[stack] = derived_matrix(stack)
+        return cache[stack]
 
-@pytest.fixture(scope="session")
-def matrix_plans(matrix):
-    stacks = {c.stack for c in matrix} | {
-        c.resource.split(":")[1].split("/")[0] for c in matrix if c.resource.startswith("key:")
-    }
-    return {stack: plan_stack(stack) for stack in sorted(stacks)}
+    return get

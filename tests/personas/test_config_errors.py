@@ -66,11 +66,30 @@ def test_bad_persona_config_gives_one_clear_error(plan_with, stack, changes, exp
 
 
 def test_gpu_types_only_when_allowed(plan_with):
-    on = plan_with("churn-dev", {"mlops:personas": {"allowGpu": True}})
-    from tests.personas.helpers import role_documents
-    from tests.personas.iam_eval import evaluate
+    """A compliant training job on the environment's GPU type: allowed only with allowGpu."""
+    from mlopsctl.access.cells import evaluate_cell
+    from mlopsctl.access.derive import derive_from_facts
+    from mlopsctl.access.facts import facts_of
+    from mlopsctl.access.intent import parse_intent
+    from mlopsctl.plan.engine import stack_config
 
-    docs = role_documents(on)["data-scientist"]["policies"]
-    context = {"sagemaker:InstanceTypes": ["ml.g5.xlarge"]}
-    arn = "arn:aws:sagemaker:eu-west-1:210987654321:space/d-0123456789ab/mlops-churn-dev-s"
-    assert evaluate(docs, "sagemaker:CreateSpace", arn, context) == "allow"
+    gpu = stack_config("dev")["mlops:governance"]["allowedGpuInstanceTypes"][0]
+    job = {
+        "sagemaker:InstanceTypes": [gpu],
+        "sagemaker:VpcSubnets": "{subnets}",
+        "sagemaker:VpcSecurityGroupIds": "{security_groups}",
+        "sagemaker:VolumeKmsKey": "{key_arn}",
+        "sagemaker:InterContainerTrafficEncryption": "true",
+        "aws:RequestTag/team": "{team}",
+        "aws:TagKeys": ["team"],
+    }
+    rule = {"step": "train", "who": "human", "personas": ["data-scientist"]}
+    rule |= {"actions": ["sagemaker:CreateTrainingJob"], "resource": {"kind": "training-job"}}
+    outcomes = {}
+    for allow_gpu in (True, False):
+        plan = plan_with("churn-dev", {"mlops:personas": {"allowGpu": allow_gpu}})
+        facts = facts_of(plan)
+        rules = parse_intent({"rules": [{**rule, "context": job, "expect": "allow"}]})
+        (cell,) = derive_from_facts(facts, rules=rules)
+        outcomes[allow_gpu] = evaluate_cell(cell, {facts.stack: facts})
+    assert outcomes == {True: "allow", False: "deny"}, "judge: evaluator"

@@ -1,9 +1,13 @@
-"""The S3/IAM cells of the access matrix, tried for real in moto with IAM authorization on.
+"""The S3/IAM cells of the derived matrix without a request context, tried for real in moto.
 
-Roles are created in moto from the planned documents (trust policy and inline permissions) of
-each stack, with their principals replaced by IAM users (moto matches a trust principal against
-the caller's ARN only, so an assumed SSO role could never match). Each persona is assumed with
-sts and each cell is called with boto3: AccessDenied must match `deny`, success `allow`.
+moto (with IAM authorization on) judges S3 and IAM requests against the resource, ignoring
+conditions, so a cell without context is decided by moto here, in addition to the evaluator.
+The planned roles and inline policies of every stack are created in moto, in their accounts,
+with their trust replaced by an IAM user each (moto matches a trust principal against the
+caller's ARN only, so an assumed SSO role could never match; the trust policies themselves are
+judged by the evaluator and, in test_journeys.py, by moto_server). Each acting role is assumed
+with sts and each cell is called with boto3: AccessDenied must match `deny`, anything else
+`allow`.
 """
 
 from __future__ import annotations
@@ -17,45 +21,57 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import enable_iam_authentication
 
-from mlopsctl.commands.access import naming_of, resolve
-from settings.catalog import BUCKET_PURPOSES
-from tests.personas.helpers import role_documents
+from mlopsctl.access.arns import parse_s3_url
+from tests.conftest import SHIPPED_STACKS
 
-REGION = "eu-west-1"
-ENVIRONMENT_BUCKETS = ("audit",)
+PLACEHOLDER_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "Placeholder",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "arn:aws:s3:::placeholder-bucket/none",
+        }
+    ],
+}
 
 
-def _client(service, account=None, creds=None):
+def _client(service, account=None, creds=None, region="eu-west-1"):
     if account:
         os.environ["MOTO_ACCOUNT_ID"] = account
-    kwargs = {"region_name": REGION}
+    kwargs = {"region_name": region}
     if creds:
         kwargs |= {
             "aws_access_key_id": creds["AccessKeyId"],
             "aws_secret_access_key": creds["SecretAccessKey"],
-            "aws_session_token": creds["SessionToken"],
+            "aws_session_token": creds.get("SessionToken"),
         }
     return boto3.client(service, **kwargs)
 
 
-def _call(cell, creds, arn: str, versions: dict[str, str]):
-    if cell.action.startswith("iam:"):
-        iam = _client("iam", creds=creds)
-        return iam.get_role(RoleName=arn.rsplit("/", 1)[1])
-    s3 = _client("s3", creds=creds)
-    bucket, _, key = arn.removeprefix("arn:aws:s3:::").partition("/")
+def _split(arn: str) -> tuple[str, str]:
+    return parse_s3_url("s3://" + arn.split(":::", 1)[1])
+
+
+def _call(cell, clients, versions: dict[str, str]):
+    if cell.action == "iam:GetRole":
+        return clients["iam"].get_role(RoleName=cell.resource.rsplit("/", 1)[1])
+    s3 = clients["s3"]
+    bucket, key = _split(cell.resource)
     calls = {
         "s3:GetObject": lambda: s3.get_object(Bucket=bucket, Key=key),
         "s3:PutObject": lambda: s3.put_object(Bucket=bucket, Key=key, Body=b"x"),
         "s3:DeleteObject": lambda: s3.delete_object(Bucket=bucket, Key=key),
         "s3:DeleteObjectVersion": lambda: s3.delete_object(
-            Bucket=bucket, Key=key, VersionId=versions[bucket]
+            Bucket=bucket, Key=key, VersionId=versions[cell.resource]
         ),
         "s3:ListBucket": lambda: s3.list_objects_v2(Bucket=bucket),
         "s3:GetBucketPolicy": lambda: s3.get_bucket_policy(Bucket=bucket),
         "s3:GetBucketTagging": lambda: s3.get_bucket_tagging(Bucket=bucket),
         "s3:PutBucketPolicy": lambda: s3.put_bucket_policy(
-            Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": []})
+            Bucket=bucket, Policy=json.dumps(PLACEHOLDER_POLICY)
         ),
     }
     return calls[cell.action]()
@@ -70,157 +86,123 @@ def _outcome(call) -> str:
     return "allow"
 
 
-@pytest.fixture
-def moto_world(matrix, matrix_plans, monkeypatch):
-    """Roles, users and buckets of every stack in moto; yields persona credentials."""
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    for var, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(var, value)
-    with mock_aws():
-        versions: dict[str, str] = {}
-        users: dict[tuple[str, str], dict] = {}
-        for stack, plan in matrix_plans.items():
-            naming = naming_of(stack)
-            account = naming.account_id
-            iam, s3 = _client("iam", account), _client("s3", account)
-            purposes = BUCKET_PURPOSES if plan.layer == "team" else ENVIRONMENT_BUCKETS
-            for purpose in purposes:
-                bucket = naming.bucket(purpose)
-                s3.create_bucket(
-                    Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
-                )
-                s3.put_bucket_versioning(
-                    Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}
-                )
-                s3.put_bucket_tagging(
-                    Bucket=bucket, Tagging={"TagSet": [{"Key": "team", "Value": naming.team}]}
-                )
-                s3.put_bucket_policy(
-                    Bucket=bucket,
-                    Policy=json.dumps(
-                        {
-                            "Version": "2012-10-17",
-                            "Statement": [
-                                {
-                                    "Sid": "Placeholder",
-                                    "Effect": "Deny",
-                                    "Principal": "*",
-                                    "Action": "s3:*",
-                                    "Resource": f"arn:aws:s3:::{bucket}/none",
-                                }
-                            ],
-                        }
-                    ),
-                )
-                put = s3.put_object(Bucket=bucket, Key="matrix/sample.csv", Body=b"a,b\n1,2\n")
-                versions[bucket] = put["VersionId"]
-            for logical, role in role_documents(plan).items():
-                user = f"{stack}-{logical}"[:64]
-                user_arn = iam.create_user(UserName=user)["User"]["Arn"]
-                # Only this user may assume the role (the planned principals are SSO roles).
-                trust = {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"AWS": [user_arn]},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-                created = iam.create_role(
-                    RoleName=role["name"], AssumeRolePolicyDocument=json.dumps(trust)
-                )["Role"]
-                for index, document in enumerate(role["policies"]):
-                    iam.put_role_policy(
-                        RoleName=role["name"],
-                        PolicyName=f"permissions-{index}",
-                        PolicyDocument=json.dumps(document),
-                    )
-                iam.put_user_policy(
-                    UserName=user,
-                    PolicyName="assume",
-                    PolicyDocument=json.dumps(
-                        {
-                            "Version": "2012-10-17",
-                            "Statement": [
-                                {
-                                    "Effect": "Allow",
-                                    "Action": "sts:AssumeRole",
-                                    "Resource": created["Arn"],
-                                }
-                            ],
-                        }
-                    ),
-                )
-                key = iam.create_access_key(UserName=user)["AccessKey"]
-                users[(stack, logical)] = {"role_arn": created["Arn"], "key": key}
-        # The churn data scientist's own policy allows assuming fraud's role too: only the
-        # trust policy can refuse it.
-        _client("iam", naming_of("churn-dev").account_id).put_user_policy(
-            UserName="churn-dev-data-scientist",
-            PolicyName="assume-foreign",
-            PolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Action": "sts:AssumeRole",
-                            "Resource": users[("fraud-dev", "data-scientist")]["role_arn"],
-                        }
-                    ],
-                }
-            ),
-        )
-        monkeypatch.delenv("MOTO_ACCOUNT_ID")
-        yield users, versions
-
-
-def _assume(users, stack, persona):
-    entry = users[(stack, persona)]
-    sts = boto3.client(
-        "sts",
-        region_name=REGION,
-        aws_access_key_id=entry["key"]["AccessKeyId"],
-        aws_secret_access_key=entry["key"]["SecretAccessKey"],
-    )
-    return sts.assume_role(RoleArn=entry["role_arn"], RoleSessionName="matrix")["Credentials"]
-
-
-def test_moto_decides_every_s3_and_iam_cell_as_the_matrix_says(matrix, moto_world):
-    users, versions = moto_world
-    cells = [c for c in matrix if c.proven_in_moto]
-    assert len(cells) >= 40
-    mismatches = []
-    with enable_iam_authentication():
-        creds = {key: _assume(users, *key) for key in {(c.stack, c.persona) for c in cells}}
-        for cell in cells:
-            arn = resolve(cell.resource)
-            outcome = _outcome(
-                lambda c=cell, a=arn: _call(c, creds[(c.stack, c.persona)], a, versions)
+def _create_buckets(facts, versions, objects) -> None:
+    for stack in facts.values():
+        s3 = _client("s3", stack.account)
+        for bucket in stack.buckets.values():
+            s3.create_bucket(
+                Bucket=bucket.name,
+                CreateBucketConfiguration={"LocationConstraint": stack.region},
             )
-            if outcome != cell.expect:
-                mismatches.append(f"{cell.label}: expected {cell.expect}, moto says {outcome}")
-    assert not mismatches, "\n".join(mismatches)
+            s3.put_bucket_versioning(
+                Bucket=bucket.name, VersioningConfiguration={"Status": "Enabled"}
+            )
+            s3.put_bucket_tagging(
+                Bucket=bucket.name, Tagging={"TagSet": [{"Key": "team", "Value": stack.team}]}
+            )
+            s3.put_bucket_policy(Bucket=bucket.name, Policy=json.dumps(PLACEHOLDER_POLICY))
+        for arn in objects.get(stack.stack, ()):
+            bucket, key = _split(arn)
+            versions[arn] = s3.put_object(Bucket=bucket, Key=key, Body=b"a,b\n1,2\n")["VersionId"]
 
 
-def test_a_principal_not_in_the_trust_policy_cannot_assume_a_persona(matrix_plans, moto_world):
-    users, _ = moto_world
-    with enable_iam_authentication():
-        intruder = users[("churn-dev", "data-scientist")]
-        sts = boto3.client(
-            "sts",
-            region_name=REGION,
-            aws_access_key_id=intruder["key"]["AccessKeyId"],
-            aws_secret_access_key=intruder["key"]["SecretAccessKey"],
+def _create_role(stack, role, users) -> None:
+    iam = _client("iam", stack.account)
+    user = f"u-{role.name}"[:64]
+    user_arn = iam.create_user(UserName=user)["User"]["Arn"]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": [user_arn]}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    created = iam.create_role(RoleName=role.name, AssumeRolePolicyDocument=json.dumps(trust))
+    for index, document in enumerate(role.policies):
+        iam.put_role_policy(
+            RoleName=role.name,
+            PolicyName=f"permissions-{index}",
+            PolicyDocument=json.dumps(document),
         )
-        target = users[("fraud-dev", "data-scientist")]["role_arn"]
+    assume = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": created["Role"]["Arn"]}
+        ],
+    }
+    iam.put_user_policy(UserName=user, PolicyName="assume", PolicyDocument=json.dumps(assume))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    users[role.arn] = {"account": stack.account, "user": user, "key": key}
+
+
+@pytest.fixture(scope="module")
+def moto_world(derived):
+    """Every shipped stack's moto cells, with roles, users, buckets and objects in moto."""
+    matrices = [derived(s) for s in SHIPPED_STACKS]
+    cells = [c for m in matrices for c in m.cells if c.proof == "moto"]
+    facts = {s: f for m in matrices for s, f in m.facts.items()}
+    objects: dict[str, set[str]] = {}
+    for cell in cells:
+        if cell.action.startswith("s3:") and "/" in cell.resource.split(":::", 1)[1]:
+            objects.setdefault(cell.target, set()).add(cell.resource)
+    with pytest.MonkeyPatch.context() as env, mock_aws():
+        env.delenv("AWS_PROFILE", raising=False)
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.delenv("AWS_SESSION_TOKEN", raising=False)
+        versions: dict[str, str] = {}
+        users: dict[str, dict] = {}
+        _create_buckets(facts, versions, objects)
+        acting = {c.principal for c in cells}
+        for stack in facts.values():
+            for role in stack.roles:
+                if role.arn in acting or role.label == "data-scientist":
+                    _create_role(stack, role, users)
+        os.environ.pop("MOTO_ACCOUNT_ID", None)
+        yield cells, users, versions
+
+
+def _assume(users, role_arn):
+    entry = users[role_arn]
+    sts = _client("sts", creds={**entry["key"], "SessionToken": None})
+    return sts.assume_role(RoleArn=role_arn, RoleSessionName="matrix")["Credentials"]
+
+
+def test_moto_decides_every_s3_and_iam_cell_as_the_intent_says(moto_world):
+    cells, users, versions = moto_world
+    assert len(cells) >= 200
+    wrong = []
+    with enable_iam_authentication():
+        clients = {}
+        for arn in sorted({c.principal for c in cells}):
+            creds = _assume(users, arn)
+            clients[arn] = {s: _client(s, creds=creds) for s in ("s3", "iam")}
+        for cell in cells:
+            outcome = _outcome(lambda c=cell: _call(c, clients[c.principal], versions))
+            if outcome != cell.expect:
+                wrong.append(
+                    f"[{cell.step}] {cell.label}: expected {cell.expect}, moto says {outcome}"
+                )
+    assert not wrong, f"{len(wrong)} of {len(cells)} cells (judge: moto):\n" + "\n".join(wrong)
+
+
+def test_a_principal_not_in_the_trust_policy_cannot_assume_a_persona(derived, moto_world):
+    """Another team's user whose own policy allows the call: only the trust policy refuses."""
+    _, users, _ = moto_world
+    fraud = derived("fraud-dev").facts["fraud-dev"].human_role("data-scientist")
+    churn = derived("churn-dev").facts["churn-dev"].human_role("data-scientist")
+    intruder = users[churn.arn]
+    iam = _client("iam", intruder["account"])
+    foreign = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": fraud.arn}],
+    }
+    iam.put_user_policy(
+        UserName=intruder["user"], PolicyName="assume-foreign", PolicyDocument=json.dumps(foreign)
+    )
+    os.environ.pop("MOTO_ACCOUNT_ID", None)
+    with enable_iam_authentication():
+        sts = _client("sts", creds={**intruder["key"], "SessionToken": None})
         with pytest.raises(ClientError) as denied:
-            sts.assume_role(RoleArn=target, RoleSessionName="intruder")
-        assert denied.value.response["Error"]["Code"] == "AccessDenied"
-        assert _assume(users, "fraud-dev", "data-scientist")["AccessKeyId"]
+            sts.assume_role(RoleArn=fraud.arn, RoleSessionName="intruder")
+        assert denied.value.response["Error"]["Code"] == "AccessDenied", "judge: moto"
+        assert _assume(users, fraud.arn)["AccessKeyId"], "judge: moto"

@@ -7,7 +7,9 @@ persona role can do exactly what the planned policies allow (as far as moto eval
 
     with moto_server(tmp_path, account_id=...) as server:
         load_plan(server, plan)                 # buckets, roles, inline and managed policies
-        creds = server.assume_role(role_arn)    # {"AWS_ACCESS_KEY_ID": ..., ...}
+        load_buckets(server, other_plan)        # only the buckets (another team's, say)
+        creds = assume_as_trusted_principal(server, role_arn)  # through the planned trust
+        creds = assume_through_user(server, role_arn)   # trust replaced by an IAM user
 """
 
 from __future__ import annotations
@@ -148,15 +150,23 @@ def _policy_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def load_plan(server: MotoServer, plan: Any) -> dict[str, str]:
-    """Create the plan's buckets and IAM roles with their policies; returns role name -> ARN."""
+def load_buckets(server: MotoServer, plan: Any) -> list[str]:
+    """Create the plan's buckets, versioned as planned; returns their names."""
     s3 = server.client("s3")
+    names = []
     for bucket in plan.of_type("aws:s3/bucket:Bucket"):
         name = bucket.inputs["bucket"]
         s3.create_bucket(
             Bucket=name, CreateBucketConfiguration={"LocationConstraint": server.region}
         )
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        names.append(name)
+    return names
+
+
+def load_plan(server: MotoServer, plan: Any) -> dict[str, str]:
+    """Create the plan's buckets and IAM roles with their policies; returns role name -> ARN."""
+    load_buckets(server, plan)
     iam = server.client("iam")
     roles: dict[str, str] = {}
     for role in plan.of_type("aws:iam/role:Role"):
@@ -255,6 +265,43 @@ def assume_as_trusted_principal(server: MotoServer, role_arn: str) -> dict[str, 
     iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(rewritten))
     via = server.assume_role(principal, session="principal")
     answer = server.client("sts", via).assume_role(RoleArn=role_arn, RoleSessionName="persona")
+    c = answer["Credentials"]
+    return {
+        "AWS_ACCESS_KEY_ID": c["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": c["SecretAccessKey"],
+        "AWS_SESSION_TOKEN": c["SessionToken"],
+    }
+
+
+def assume_through_user(server: MotoServer, role_arn: str) -> dict[str, str]:
+    """Credentials of `role_arn` for a role whose principals moto cannot be (a service such as
+    sagemaker.amazonaws.com, a SAML provider): its trust policy is replaced by one naming a new
+    IAM user, allowed only `sts:AssumeRole` on it. The role's permissions stay the planned ones.
+    """
+    iam = server.client("iam")
+    name = role_arn.rsplit("/", 1)[-1]
+    user = f"as-{name}"[:64]
+    with contextlib.suppress(iam.exceptions.EntityAlreadyExistsException):
+        iam.create_user(UserName=user)
+    user_arn = iam.get_user(UserName=user)["User"]["Arn"]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": user_arn}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
+    allow = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}],
+    }
+    iam.put_user_policy(UserName=user, PolicyName="assume", PolicyDocument=json.dumps(allow))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    keys = {
+        "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
+    }
+    answer = server.client("sts", keys).assume_role(RoleArn=role_arn, RoleSessionName="as-user")
     c = answer["Credentials"]
     return {
         "AWS_ACCESS_KEY_ID": c["AccessKeyId"],
