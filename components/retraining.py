@@ -5,8 +5,9 @@ by an EventBridge Scheduler schedule whose role may only start that pipeline; an
 endpoint captures data, a Model Monitor data-quality job over the captured requests, on a
 schedule, network-isolated in the private subnets, with KMS-encrypted volumes and reports.
 Kubernetes backend: a CronJob in the team namespace running the same image.
-The pipeline gets MLflow (tracking URI, experiment, registered model name), the DVC remote and the
-team's data buckets as environment variables (see containers/pipeline/run-pipeline).
+The pipeline gets MLflow (tracking URI, experiment, registered model name), the DVC remote (the
+exported `dvcRemote` URL), the DVC-tracked training file and the team's data buckets as
+environment variables (see containers/pipeline/run-pipeline).
 """
 
 from __future__ import annotations
@@ -25,15 +26,20 @@ from components.documents.kubernetes import (
     pod_security_context,
 )
 from components.documents.retraining import (
+    MONITOR_REPORTS_PREFIX,
     pipeline_definition,
     start_pipeline_policy,
 )
+from components.documents.tracking import dvc_remote_url
 from components.documents.trust import service_trust_policy
 from components.naming import Naming
 
 MONITOR_INPUT_PATH = "/opt/ml/processing/input/endpoint"
 MONITOR_OUTPUT_PATH = "/opt/ml/processing/output"
 RETRAINING_SELECTOR = {"app.kubernetes.io/name": "retraining"}
+# Relative to the Kedro project (/app in the image): the file the data scientist versions with
+# `dvc add` and `dvc push`es to the team's DVC remote; `dvc pull` restores it before the run.
+TRAINING_DATA_PATH = "data/01_raw/training.csv"
 
 
 def pipeline_environment(
@@ -51,8 +57,11 @@ def pipeline_environment(
         "MLFLOW_TRACKING_URI": tracking_uri,
         "MLFLOW_EXPERIMENT_NAME": experiment_name or f"{team}-training",
         "MLOPS_REGISTERED_MODEL_NAME": registered_model_name or f"{team}-model",
-        "MLOPS_DVC_REMOTE_URL": f"s3://{buckets['dvc']}/",
-        "MLOPS_TRAINING_DATA": f"s3://{buckets['curated']}/training/training.csv",
+        # The remote the data scientist pushes to (the exported `dvcRemote`); run-pipeline
+        # `dvc pull`s the project's tracked data from it before `kedro run`.
+        "MLOPS_DVC_REMOTE_URL": dvc_remote_url(buckets["dvc"]),
+        # The DVC-tracked training file of the project (no persona may write the curated bucket).
+        "MLOPS_TRAINING_DATA": TRAINING_DATA_PATH,
         "MLOPS_RAW_BUCKET": buckets["raw"],
         "MLOPS_CURATED_BUCKET": buckets["curated"],
         "MLOPS_ARTIFACTS_BUCKET": buckets["artifacts"],
@@ -312,7 +321,10 @@ class Retraining(pulumi.ComponentResource):
                 "monitoring_outputs": {
                     "s3_output": {
                         "s3_uri": pulumi.Output.concat(
-                            "s3://", args.buckets["capture"], "/monitoring/", endpoint
+                            "s3://",
+                            args.buckets["capture"],
+                            f"/{MONITOR_REPORTS_PREFIX}/",
+                            endpoint,
                         ),
                         "local_path": MONITOR_OUTPUT_PATH,
                         "s3_upload_mode": "EndOfJob",

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from mlopsctl.access import MATRIX_FILE as ACCESS_MATRIX
+from mlopsctl.access import INTENT_FILE
 
 Section = Callable[[Mapping[str, Any]], list[str] | None]
 
@@ -92,7 +92,14 @@ def _dvc(exports: Mapping[str, Any]) -> list[str] | None:
     if commands:
         lines = commands if isinstance(commands, list) else str(commands).splitlines()
         out += ["In your project repository:", "", *_code([str(c) for c in lines])]
-    out += _code(["dvc add data/raw.csv && git add data/raw.csv.dvc && dvc push"])
+    # The retraining pipeline `dvc pull`s from the same remote and trains on this file.
+    data = "data/01_raw/training.csv"
+    out += [
+        f"Version the training data at `{data}` of the pipeline project: scheduled retraining "
+        "pulls it from this remote before `kedro run`.",
+        "",
+    ]
+    out += _code([f"dvc add {data} && git add {data}.dvc && dvc push"])
     return out
 
 
@@ -162,10 +169,10 @@ def _endpoint(exports: Mapping[str, Any]) -> list[str] | None:
     return out
 
 
-def _personas(exports: Mapping[str, Any], matrix_path: Path = ACCESS_MATRIX) -> list[str] | None:
+def _personas(exports: Mapping[str, Any], intent_path: Path = INTENT_FILE) -> list[str] | None:
     roles = exports.get("personaRoleArns") or {}
-    matrix = yaml.safe_load(matrix_path.read_text()) if matrix_path.is_file() else None
-    if not roles and not matrix:
+    intent = yaml.safe_load(intent_path.read_text()) if intent_path.is_file() else None
+    if not roles and not intent:
         return None
     out = ["## Personas: who may do what", ""]
     if roles:
@@ -174,49 +181,38 @@ def _personas(exports: Mapping[str, Any], matrix_path: Path = ACCESS_MATRIX) -> 
         out += _code(
             ['aws sts assume-role --role-arn <role> --role-session-name "$USER"'],
         )
-    if matrix:
-        out += _matrix_table(matrix, str(exports.get("stack", "")))
-    else:
-        out += ["_The access matrix (`mlopsctl/access/matrix.yaml`) is not installed._", ""]
+    if intent:
+        out += _intent_table(intent)
+    stack = exports.get("stack") or "<stack>"
+    out += [
+        f"Every rule above, expanded over this stack's resources and judged against its IAM "
+        f"documents: `mlopsctl access {stack}`.",
+        "",
+    ]
     return out
 
 
-def _matrix_table(matrix: Any, stack: str = "") -> list[str]:
-    """Render the access matrix generically: rows of {action/capability: {persona: verdict}}."""
-    rows = matrix.get("matrix", matrix) if isinstance(matrix, Mapping) else matrix
-    if isinstance(rows, Mapping):  # e.g. {cells: [{stack, persona, action, ...}]}
-        lists = [v for v in rows.values() if isinstance(v, list) and v]
-        if lists and isinstance(lists[0][0], Mapping):
-            rows = lists[0]
-    if (
-        isinstance(rows, list)
-        and stack
-        and any(isinstance(r, Mapping) and "stack" in r for r in rows)
-    ):
-        rows = [
-            {k: v for k, v in r.items() if k != "stack"} for r in rows if r.get("stack") == stack
+def _intent_table(intent: Mapping[str, Any]) -> list[str]:
+    """The promise per journey step (`mlopsctl/access/intent.yaml`), one row per rule."""
+    out = [
+        "What each persona may do (`mlopsctl/access/intent.yaml`):",
+        "",
+        "| step | acting | personas | actions | on | expect |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in intent.get("rules", []):
+        resource = rule.get("resource") or {}
+        on = resource.get("kind", "") if isinstance(resource, Mapping) else str(resource)
+        team = resource.get("team") if isinstance(resource, Mapping) else None
+        row = [
+            rule.get("step", ""),
+            rule.get("who", ""),
+            ", ".join(rule.get("personas") or ["all"]),
+            ", ".join(f"`{a}`" for a in rule.get("actions", [])),
+            f"{on} ({team})" if team and team != "own" else on,
+            f"**{rule.get('expect', '')}**",
         ]
-    if isinstance(rows, Mapping):
-        rows = [
-            {"capability": k, **(v if isinstance(v, Mapping) else {"value": v})}
-            for k, v in rows.items()
-        ]
-    if not isinstance(rows, list) or not rows or not isinstance(rows[0], Mapping):
-        return [
-            "_The access matrix has a shape this handbook cannot tabulate; see "
-            "`mlopsctl/access/matrix.yaml`._",
-            "",
-        ]
-    columns: list[str] = []
-    for row in rows:
-        for key in row:
-            if key not in columns:
-                columns.append(str(key))
-    out = ["Access matrix (`mlopsctl/access/matrix.yaml`):", "", "| " + " | ".join(columns) + " |"]
-    out.append("|" + "---|" * len(columns))
-    for row in rows:
-        cells = [_cell(row.get(c, "")) for c in columns]
-        out.append("| " + " | ".join(cells) + " |")
+        out.append("| " + " | ".join(_cell(v) for v in row) + " |")
     return [*out, ""]
 
 

@@ -12,13 +12,13 @@ from components.documents.iam import (
     document,
     statement,
 )
+from components.documents.retraining import MONITOR_REPORTS_PREFIX
 from components.documents.team_statements import (
     bucket_statements,
     ecr_pull_statements,
     kms_statement,
     mlflow_statements,
     pass_role,
-    studio_execution_statements,
 )
 
 
@@ -84,7 +84,6 @@ def persona_execution_policy(a: TeamAccess, persona: str) -> dict[str, Any]:
         *data,
         *runtime_statements(a),
         *extra,
-        *studio_execution_statements(a, persona),
     )
 
 
@@ -116,5 +115,66 @@ def pipeline_execution_policy(a: TeamAccess) -> dict[str, Any]:
                 a.sagemaker("transform-job"),
             ],
         ),
+        *pipeline_step_job_statements(a),
+        *monitor_report_statements(a),
         pass_role(a, "PassPipelineRoleToJobs", ["pipeline"]),
     )
+
+
+PIPELINE_STEP_KINDS = ("training-job", "processing-job", "transform-job")
+PIPELINE_STEP_CREATE = [
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTransformJob",
+    "sagemaker:AddTags",
+]
+PIPELINE_STEP_MANAGE = [
+    "sagemaker:StopTrainingJob",
+    "sagemaker:StopProcessingJob",
+    "sagemaker:StopTransformJob",
+    "sagemaker:DescribeTrainingJob",
+    "sagemaker:DescribeProcessingJob",
+    "sagemaker:DescribeTransformJob",
+]
+PIPELINE_EXECUTION_TAG = "sagemaker:pipeline-execution-arn"
+
+
+def pipeline_step_job_statements(a: TeamAccess) -> list[dict[str, Any]]:
+    """The jobs SageMaker Pipelines starts for the team's pipelines' steps.
+
+    Pipelines names them `pipelines-<execution-id>-<step>-<token>` (no team prefix) and tags
+    them `sagemaker:pipeline-execution-arn`. The Service Authorization Reference for SageMaker
+    AI (read 2026-11) documents no condition key naming the pipeline or execution on
+    CreateTrainingJob/CreateProcessingJob/CreateTransformJob; what it documents there is
+    `aws:RequestTag/${TagKey}`, `aws:TagKeys` and job-configuration keys (instance types, VPC,
+    KMS, network isolation, inter-container encryption), and `aws:ResourceTag/${TagKey}` on
+    the job resource types. So the tie to the team's pipelines is that tag: in the request
+    (create) and on the job (stop, describe), it must name an execution of `pipeline/<scope>-*`.
+    That the tag is in the create request's context is not stated in the reference (SageMaker
+    Pipelines documents only that step jobs carry it). The guardrail policy attached to every
+    team role keeps VPC, team KMS key, inter-container encryption and instance types applying.
+    """
+    jobs = [a.arn("sagemaker", f"{kind}/pipelines-*") for kind in PIPELINE_STEP_KINDS]
+    executions = a.sagemaker("pipeline") + "/execution/*"
+    return [
+        statement(
+            "RunTeamPipelineStepJobs",
+            PIPELINE_STEP_CREATE,
+            jobs,
+            condition={"StringLike": {f"aws:RequestTag/{PIPELINE_EXECUTION_TAG}": executions}},
+        ),
+        statement(
+            "ManageTeamPipelineStepJobs",
+            PIPELINE_STEP_MANAGE,
+            jobs,
+            condition={"StringLike": {f"aws:ResourceTag/{PIPELINE_EXECUTION_TAG}": executions}},
+        ),
+    ]
+
+
+def monitor_report_statements(a: TeamAccess) -> list[dict[str, Any]]:
+    """Model Monitor's data-quality job (it runs with this role) writes its reports under
+    `monitoring/` of the capture bucket, and nowhere else there; they are encrypted with the
+    team key, which `UseTeamKey` (runtime statements) already lets this role use."""
+    reports = f"{a.bucket_arns['capture']}/{MONITOR_REPORTS_PREFIX}/*"
+    return [statement("WriteMonitorReports", ["s3:PutObject", "s3:AbortMultipartUpload"], reports)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 PIPELINE_OUTPUT_PATH = "/opt/ml/processing/output"
+# Model Monitor writes its reports under `s3://<capture bucket>/<prefix>/<endpoint>`.
+MONITOR_REPORTS_PREFIX = "monitoring"
 
 
 def pipeline_definition(

@@ -189,11 +189,17 @@ def task_execution_policy(
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+def dvc_remote_url(bucket: str) -> str:
+    """The one URL of the team's DVC remote: the exported `dvcRemote`, the handbook's commands
+    and the retraining pipeline's `MLOPS_DVC_REMOTE_URL` all come from here."""
+    return f"s3://{bucket}/{DVC_PREFIX}"
+
+
 def dvc_remote(*, bucket: str, region: str, kms_key_arn: str) -> dict[str, str]:
     """The team's DVC remote: every object written with SSE-KMS under the team key."""
     return {
         "name": DVC_REMOTE_NAME,
-        "url": f"s3://{bucket}/{DVC_PREFIX}",
+        "url": dvc_remote_url(bucket),
         "region": region,
         "sse": "aws:kms",
         "sse_kms_key_id": kms_key_arn,

@@ -86,7 +86,7 @@ def test_retraining_cron_job_runs_the_pipeline_image(vision):
     assert container["image"] == vision.exports["imageUris"]["pipeline"]
     env = {e["name"]: e["value"] for e in container["env"]}
     assert env["MLFLOW_TRACKING_URI"] == vision.exports["mlflowTrackingUri"]
-    assert env["MLOPS_DVC_REMOTE_URL"] == f"s3://{vision.exports['buckets']['dvc']}/"
+    assert env["MLOPS_DVC_REMOTE_URL"] == vision.exports["dvcRemote"]["url"]
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     account = _one(vision, "core/v1:ServiceAccount", "retraining-service-account").inputs
     assert (

@@ -115,7 +115,7 @@ def test_retraining_pipeline_runs_the_pipeline_image_with_mlflow_dvc_and_buckets
     variables = arguments["Environment"]
     buckets = prod.exports["buckets"]
     assert variables["MLFLOW_TRACKING_URI"] == prod.exports["mlflowTrackingUri"]
-    assert variables["MLOPS_DVC_REMOTE_URL"] == f"s3://{buckets['dvc']}/"
+    assert variables["MLOPS_DVC_REMOTE_URL"] == prod.exports["dvcRemote"]["url"]
     assert variables["MLOPS_REGISTERED_MODEL_NAME"] == "fraud-classifier"
     assert variables["MLOPS_CURATED_BUCKET"] == buckets["curated"]
     key = prod.exports["teamKmsKeyArn"]
