@@ -14,6 +14,10 @@ from components.documents.iam import (
     document,
     statement,
 )
+from components.documents.registry_statements import (
+    data_scientist_registry_statements,
+    ml_engineer_registry_statements,
+)
 from components.documents.team_statements import (
     bucket_statements,
     ecr_pull_statements,
@@ -37,6 +41,7 @@ def data_scientist_policy(a: TeamAccess) -> dict[str, Any]:
         *ecr_pull_statements(a),
         *job_statements(a),
         pass_role(a, "PassOwnExecutionRole", ["data-scientist"]),
+        *data_scientist_registry_statements(a),
     ]
     if a.production:
         statements += [
@@ -65,6 +70,7 @@ def ml_engineer_policy(a: TeamAccess) -> dict[str, Any]:
         statement("PushTeamImages", ECR_PUSH, a.ecr_repositories),
         *endpoint_statements(a, "DeployTeamEndpoints"),
         *_pipeline_statements(a),
+        *ml_engineer_registry_statements(a),
         pass_role(a, "PassTeamExecutionRoles", ["ml-engineer", "endpoint", "pipeline"]),
     ]
     return document(*statements)

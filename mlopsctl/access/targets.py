@@ -169,9 +169,12 @@ def _training_log_stream(other: StackFacts) -> list[Resolved]:
 
 
 def _model_package(other: StackFacts) -> list[Resolved]:
+    """A version of the group the MLflow server mirrors the model into: `<scope>-<model>`
+    (export `registeredModelPrefix`, components/documents/tracking.py)."""
     if not other.registered_model:
         return []
-    resource = arns.model_package_resource(other.registered_model, MODEL_PACKAGE_VERSION)
+    group = f"{other.scope}-{other.registered_model}"
+    resource = arns.model_package_resource(group, MODEL_PACKAGE_VERSION)
     return [Resolved(_sagemaker(other, resource), other.stack)]
 
 
