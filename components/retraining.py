@@ -28,44 +28,16 @@ from components.documents.kubernetes import (
 from components.documents.retraining import (
     MONITOR_REPORTS_PREFIX,
     pipeline_definition,
+    pipeline_environment,
     start_pipeline_policy,
 )
-from components.documents.tracking import dvc_remote_url
 from components.documents.trust import service_trust_policy
 from components.naming import Naming
 
 MONITOR_INPUT_PATH = "/opt/ml/processing/input/endpoint"
 MONITOR_OUTPUT_PATH = "/opt/ml/processing/output"
 RETRAINING_SELECTOR = {"app.kubernetes.io/name": "retraining"}
-# Relative to the Kedro project (/app in the image): the file the data scientist versions with
-# `dvc add` and `dvc push`es to the team's DVC remote; `dvc pull` restores it before the run.
-TRAINING_DATA_PATH = "data/01_raw/training.csv"
-
-
-def pipeline_environment(
-    *,
-    team: str,
-    region: str,
-    tracking_uri: str,
-    buckets: dict[str, str],
-    experiment_name: str | None = None,
-    registered_model_name: str | None = None,
-) -> dict[str, str]:
-    """The variables `run-pipeline` and the Kedro project read (all plain strings)."""
-    return {
-        "AWS_DEFAULT_REGION": region,
-        "MLFLOW_TRACKING_URI": tracking_uri,
-        "MLFLOW_EXPERIMENT_NAME": experiment_name or f"{team}-training",
-        "MLOPS_REGISTERED_MODEL_NAME": registered_model_name or f"{team}-model",
-        # The remote the data scientist pushes to (the exported `dvcRemote`); run-pipeline
-        # `dvc pull`s the project's tracked data from it before `kedro run`.
-        "MLOPS_DVC_REMOTE_URL": dvc_remote_url(buckets["dvc"]),
-        # The DVC-tracked training file of the project (no persona may write the curated bucket).
-        "MLOPS_TRAINING_DATA": TRAINING_DATA_PATH,
-        "MLOPS_RAW_BUCKET": buckets["raw"],
-        "MLOPS_CURATED_BUCKET": buckets["curated"],
-        "MLOPS_ARTIFACTS_BUCKET": buckets["artifacts"],
-    }
+RETRAINING_SERVICE_ACCOUNT = "retraining"
 
 
 @dataclass(frozen=True)
@@ -97,6 +69,8 @@ class KubernetesTarget:
     labels: dict[str, str] = field(default_factory=dict)
     # The Namespace resource, when this program creates it: the CronJob waits for it.
     namespace_resource: pulumi.Resource | None = None
+    # The IRSA role of the CronJob's service account (RETRAINING_SERVICE_ACCOUNT).
+    service_account_role_arn: pulumi.Input[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +178,7 @@ class Retraining(pulumi.ComponentResource):
                 buckets=dict(zip(names, v[1:], strict=True)),
                 experiment_name=args.spec.experiment_name,
                 registered_model_name=args.spec.registered_model_name,
+                registered_model_prefix=f"{naming.scope}-",
             )
         )
         self.pipeline_name = None
@@ -357,21 +332,20 @@ class Retraining(pulumi.ComponentResource):
     def _cron_job(
         self, args: RetrainingArgs, target: KubernetesTarget, environment: pulumi.Output
     ) -> None:
-        opts = pulumi.ResourceOptions(
-            parent=self,
-            provider=target.provider,
-            depends_on=[target.namespace_resource] if target.namespace_resource else [],
-        )
+        depends_on = [target.namespace_resource] if target.namespace_resource else []
+        opts = pulumi.ResourceOptions(parent=self, provider=target.provider, depends_on=depends_on)
         labels = dict(target.labels)
 
         def meta(name: str) -> k8s.meta.v1.ObjectMetaArgsDict:
             return {"name": name, "namespace": target.namespace, "labels": labels}
 
+        if target.service_account_role_arn is None:  # the CronJob needs an AWS identity
+            raise ValueError("KubernetesTarget.service_account_role_arn is not set")
         account = k8s.core.v1.ServiceAccount(
             "retraining-service-account",
             metadata={
-                **meta("retraining"),
-                "annotations": {"eks.amazonaws.com/role-arn": args.pipeline_role_arn},
+                **meta(RETRAINING_SERVICE_ACCOUNT),
+                "annotations": {"eks.amazonaws.com/role-arn": target.service_account_role_arn},
             },
             automount_service_account_token=False,
             opts=opts,

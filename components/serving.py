@@ -9,22 +9,27 @@ tracking server and the environment's network.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
 
+from components.documents.irsa import PodAccess, model_server_policy, retraining_pod_policy
+from components.documents.tracking import MLFLOW_PREFIX
 from components.inference import EndpointSpec, SageMakerEndpoint, SageMakerEndpointArgs
+from components.inference_kubernetes import APP as MODEL_SERVER
 from components.inference_kubernetes import (
     KubernetesInference,
     KubernetesInferenceArgs,
     KubernetesServingSpec,
 )
+from components.irsa import ServiceAccountRole, ServiceAccountRoleArgs
 from components.naming import Naming
 from components.provider import moved_child_options
 from components.registry import Registry, RegistryArgs, RegistrySpec
 from components.retraining import (
+    RETRAINING_SERVICE_ACCOUNT,
     DataQualityMonitor,
     KubernetesTarget,
     MonitorSpec,
@@ -55,10 +60,13 @@ class ServingArgs:
     # creates the namespace even before a model is named).
     endpoint: EndpointSpec | None = None
     kubernetes: KubernetesServingSpec | None = None
-    # Kubernetes: the team's standard tags as labels, and the model server's IRSA role
-    # (None: the endpoint execution role).
+    # Kubernetes: the team's standard tags as labels; the cluster's IAM OIDC provider, which
+    # the service accounts' roles (IRSA) trust; a role of one's own for the model server
+    # (None: one is created); the managed tracking server the pods read (None: self-hosted).
     kubernetes_labels: Mapping[str, str] = field(default_factory=dict)
+    oidc_provider_arn: str | None = None
     kubernetes_role_arn: pulumi.Input[str] | None = None
+    tracking_server_arn: pulumi.Input[str] | None = None
     retraining: RetrainingSpec = field(default_factory=RetrainingSpec)
     # Model Monitor over the SageMaker endpoint's captured data; None: no monitoring.
     monitor: MonitorSpec | None = None
@@ -124,24 +132,70 @@ class Serving(pulumi.ComponentResource):
         """The model server in the team namespace; returns where retraining's CronJob runs."""
         args = self._args
         labels = dict(args.kubernetes_labels)
+        server_role = args.kubernetes_role_arn or self._service_account_role(
+            spec, MODEL_SERVER, model_server_policy
+        )
         server = KubernetesInference(
             "inference",
             KubernetesInferenceArgs(
                 spec=spec,
                 labels=labels,
                 image_uri=self.image_uris["inference"],
-                irsa_role_arn=args.kubernetes_role_arn or args.endpoint_role_arn,
+                irsa_role_arn=server_role,
                 tracking_uri=args.tracking_uri,
             ),
             self._child,
         )
         self.namespace, self.service_url = spec.namespace, server.service_url
+        retraining_role = (
+            self._service_account_role(spec, RETRAINING_SERVICE_ACCOUNT, retraining_pod_policy)
+            if args.retraining.enabled
+            else None
+        )
         return KubernetesTarget(
             provider=server.provider,
             namespace=spec.namespace,
             labels=labels,
             namespace_resource=server.namespace,
+            service_account_role_arn=retraining_role,
         )
+
+    def _service_account_role(
+        self, spec: KubernetesServingSpec, service_account: str, policy: Callable[[PodAccess], dict]
+    ) -> pulumi.Output[str]:
+        """The IRSA role of one service account of the team namespace, with `policy`."""
+        args = self._args
+        if args.oidc_provider_arn is None:
+            raise ValueError(f"ServingArgs.oidc_provider_arn is needed for {service_account}")
+        purposes = sorted(args.buckets)
+        access = pulumi.Output.all(
+            args.kms_key_arn, args.tracking_server_arn, *[args.buckets[p] for p in purposes]
+        ).apply(
+            lambda v: PodAccess(
+                ecr_repositories_arn=args.naming.arn("ecr", f"repository/{args.naming.scope}/*"),
+                kms_key_arn=v[0],
+                bucket_arns={
+                    p: f"arn:{args.naming.partition}:s3:::{name}"
+                    for p, name in zip(purposes, v[2:], strict=True)
+                },
+                mlflow_prefix=MLFLOW_PREFIX,
+                tracking_server_arn=v[1],
+                model_uri=spec.model_uri,
+            )
+        )
+        role = ServiceAccountRole(
+            f"{service_account}-irsa",
+            ServiceAccountRoleArgs(
+                naming=args.naming,
+                purpose=service_account,
+                oidc_provider_arn=args.oidc_provider_arn,
+                namespace=spec.namespace,
+                service_account=service_account,
+                policy=access.apply(policy),
+            ),
+            pulumi.ResourceOptions(parent=self),
+        )
+        return role.role_arn
 
     def _sagemaker_endpoint(self, spec: EndpointSpec) -> DataQualityMonitor | None:
         """The SageMaker endpoint; returns its data-quality monitor when monitoring is on."""

@@ -140,6 +140,22 @@ IamPrincipalArn = Annotated[
         regional=False,
     ),
 ]
+# An EKS cluster's IAM OIDC provider (IRSA): `oidc-provider/` then the cluster's issuer without
+# `https://`, `oidc.eks.<region>.amazonaws.com/id/<32 upper-case hex digits>` (EKS user guide,
+# "Create an IAM OIDC provider for your cluster", read 2026-12). That its account and region
+# are the stack's is a cross-key rule (settings/rules/serving.py).
+OIDC_PROVIDER_PATTERN = (
+    rf"{_PARTITION}:iam::(?P<account>\d{{12}}):oidc-provider/"
+    rf"oidc\.eks\.(?P<region>{REGION_PATTERN})\.amazonaws\.com(\.cn)?/id/[0-9A-F]{{32}}"
+)
+OidcProviderArn = Annotated[
+    str,
+    pattern(
+        OIDC_PROVIDER_PATTERN,
+        "an EKS cluster's IAM OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/"
+        "oidc.eks.<region>.amazonaws.com/id/<32 upper-case hex digits>",
+    ),
+]
 SecretArn = Annotated[
     str,
     arn(

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from components.documents.tracking import dvc_remote_url
+
 PIPELINE_OUTPUT_PATH = "/opt/ml/processing/output"
 # Model Monitor writes its reports under `s3://<capture bucket>/<prefix>/<endpoint>`.
 MONITOR_REPORTS_PREFIX = "monitoring"
+# Relative to the Kedro project (/app in the image): the file the data scientist versions with
+# `dvc add` and `dvc push`es to the team's DVC remote; `dvc pull` restores it before the run.
+TRAINING_DATA_PATH = "data/01_raw/training.csv"
 
 
 def pipeline_definition(
@@ -95,4 +100,35 @@ def start_pipeline_policy(pipeline_arn: str) -> dict[str, Any]:
                 "Resource": pipeline_arn,
             }
         ],
+    }
+
+
+def pipeline_environment(
+    *,
+    team: str,
+    region: str,
+    tracking_uri: str,
+    buckets: dict[str, str],
+    experiment_name: str | None = None,
+    registered_model_name: str | None = None,
+    registered_model_prefix: str = "",
+) -> dict[str, str]:
+    """The variables `run-pipeline` and the Kedro project read (all plain strings).
+
+    The model is registered as `<prefix><name>`: SageMaker MLflow mirrors it into a model package
+    group of that name, which must be the team's (`<scope>-`)."""
+    return {
+        "AWS_DEFAULT_REGION": region,
+        "MLFLOW_TRACKING_URI": tracking_uri,
+        "MLFLOW_EXPERIMENT_NAME": experiment_name or f"{team}-training",
+        "MLOPS_REGISTERED_MODEL_NAME": registered_model_prefix
+        + (registered_model_name or f"{team}-model"),
+        # The remote the data scientist pushes to (the exported `dvcRemote`); run-pipeline
+        # `dvc pull`s the project's tracked data from it before `kedro run`.
+        "MLOPS_DVC_REMOTE_URL": dvc_remote_url(buckets["dvc"]),
+        # The DVC-tracked training file of the project (no persona may write the curated bucket).
+        "MLOPS_TRAINING_DATA": TRAINING_DATA_PATH,
+        "MLOPS_RAW_BUCKET": buckets["raw"],
+        "MLOPS_CURATED_BUCKET": buckets["curated"],
+        "MLOPS_ARTIFACTS_BUCKET": buckets["artifacts"],
     }

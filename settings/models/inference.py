@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from settings.models.base import StrictModel
-from settings.values import IamRoleArn, InstanceType, int_range, pattern
+from settings.values import IamRoleArn, InstanceType, OidcProviderArn, int_range, pattern
 
 S3Uri = Annotated[
     str, pattern(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\S+", "an s3://bucket/key URI")
@@ -88,7 +88,12 @@ class SageMakerConfig(StrictModel):
 class KubernetesConfig(StrictModel):
     context: ContextName | None = None  # a context of the operator's kubeconfig
     namespace: KubeName | None = None  # default: the team scope, e.g. mlops-vision-dev
-    irsa_role_arn: IamRoleArn | None = None  # default: the endpoint execution role
+    # IRSA: the cluster's IAM OIDC provider (a prerequisite outside the stack, docs/inference.md);
+    # the stack creates one role per service account trusting only that account of it.
+    oidc_provider_arn: OidcProviderArn | None = None
+    # Bring your own role for the model server's service account instead (its trust policy is
+    # yours to keep to system:serviceaccount:<namespace>:model-server).
+    irsa_role_arn: IamRoleArn | None = None
     min_replicas: Annotated[int, int_range(1, 50)] = 2
     max_replicas: Annotated[int, int_range(1, 50)] = 4
     target_cpu_percent: Annotated[int, int_range(10, 100)] = 70
@@ -96,7 +101,8 @@ class KubernetesConfig(StrictModel):
     memory_request: MemoryQuantity = "1Gi"
     cpu_limit: CpuQuantity = "1"
     memory_limit: MemoryQuantity = "2Gi"
-    gpus: Annotated[int, int_range(0, 8)] = 0  # nvidia.com/gpu per replica
+    # nvidia.com/gpu per replica; 0 (the default): CPU-only replicas request no GPU.
+    gpus: Annotated[int, int_range(0, 8)] = 0
     # Namespace quota: the team's ceiling in the shared cluster.
     quota_cpu: CpuQuantity = "16"
     quota_memory: MemoryQuantity = "64Gi"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from settings.catalog import MODEL_MONITOR_ACCOUNTS
 from settings.derived import monitor_possible
 from settings.rules.context import TeamView
+from settings.values import OIDC_PROVIDER_PATTERN
 
 
 def _not_allowed(key: str, value: str, allowed: tuple[str, ...], settings: TeamView) -> str:
@@ -58,6 +61,42 @@ def kubernetes_gpu_problems(settings: TeamView) -> list[str]:
     return []
 
 
+def kubernetes_identity_problems(settings: TeamView) -> list[str]:
+    """IRSA: the cluster's OIDC provider is in the stack's account and region, and is given
+    whenever the stack creates a service account role (the retraining CronJob's always)."""
+    inference = settings.inference
+    if inference.backend != "kubernetes":
+        return []
+    kube, key = inference.kubernetes, "mlops:inference.kubernetes.oidcProviderArn"
+    provider = kube.oidc_provider_arn
+    if provider is None:
+        retrains = settings.retraining.enabled
+        if kube.irsa_role_arn is not None and not retrains:
+            return []
+        needs = "the retraining CronJob's role" if kube.irsa_role_arn else "the pods' IAM roles"
+        return [
+            f"{key} is not set: {needs} (IRSA) trust the cluster's IAM OIDC provider; allowed: "
+            f"arn:aws:iam::{settings.account_id}:oidc-provider/oidc.eks.{settings.region}"
+            ".amazonaws.com/id/<ID> (aws eks describe-cluster --query cluster.identity.oidc."
+            "issuer)" + ("" if retrains else ", or kubernetes.irsaRoleArn (a role of your own)")
+        ]
+    match = re.fullmatch(OIDC_PROVIDER_PATTERN, provider)
+    if match is None:  # refused by the field's own validator
+        return []
+    problems = []
+    if match["account"] != settings.account_id:
+        problems.append(
+            f"{key} is in account '{match['account']}': the provider must be in the stack's "
+            f"account; allowed: account mlops:accountId = '{settings.account_id}'"
+        )
+    if match["region"] != settings.region:
+        problems.append(
+            f"{key} is in region '{match['region']}': the cluster must be in the stack's "
+            f"region; allowed: region aws:region = '{settings.region}'"
+        )
+    return problems
+
+
 def retraining_problems(settings: TeamView) -> list[str]:
     retraining = settings.retraining
     allowed = settings.instances.retraining
@@ -102,4 +141,10 @@ def monitor_problems(settings: TeamView) -> list[str]:
     return problems
 
 
-RULES = (inference_problems, kubernetes_gpu_problems, retraining_problems, monitor_problems)
+RULES = (
+    inference_problems,
+    kubernetes_gpu_problems,
+    kubernetes_identity_problems,
+    retraining_problems,
+    monitor_problems,
+)

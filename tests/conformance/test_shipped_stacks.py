@@ -18,7 +18,11 @@ KUBERNETES = {
     "mlops:inference": {
         "backend": "kubernetes",
         "model": {"dataUrl": None, "uri": "models:/fraud-classifier/3"},
-        "kubernetes": {"context": "arn:aws:eks:eu-west-1:210987654321:cluster/ml-dev"},
+        "kubernetes": {
+            "context": "arn:aws:eks:eu-west-1:210987654321:cluster/ml-dev",
+            "oidcProviderArn": "arn:aws:iam::210987654321:oidc-provider/oidc.eks.eu-west-1"
+            ".amazonaws.com/id/5C1A7E0B2D9F4E3A8B6C0D1E2F3A4B5C",
+        },
     }
 }
 PROD_SELF_HOSTED = {

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components.retraining import TRAINING_DATA_PATH
+from components.documents.retraining import TRAINING_DATA_PATH
 from mlopsctl.handbook import handbook
 
 

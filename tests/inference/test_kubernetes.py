@@ -38,10 +38,10 @@ def test_namespace_quota_limits_and_default_deny(vision):
     assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
 
 
-def test_service_account_uses_the_endpoint_role(vision):
+def test_service_account_uses_its_own_irsa_role(vision):
     account = _one(vision, "core/v1:ServiceAccount", "service-account").inputs
     assert account["metadata"]["annotations"] == {
-        "eks.amazonaws.com/role-arn": vision.exports["executionRoleArns"]["endpoint"]
+        "eks.amazonaws.com/role-arn": "arn:aws:iam::210987654321:role/mlops-vision-dev-model-server-irsa"
     }
 
 
@@ -53,8 +53,8 @@ def test_deployment_probes_limits_and_hardening(vision):
     for probe in ("readinessProbe", "livenessProbe"):
         assert container[probe]["httpGet"] == {"path": "/ping", "port": 8080}
     resources = container["resources"]
-    assert resources["requests"] == {"cpu": "1", "memory": "4Gi", "nvidia.com/gpu": "1"}
-    assert resources["limits"] == {"cpu": "2", "memory": "8Gi", "nvidia.com/gpu": "1"}
+    assert resources["requests"] == {"cpu": "1", "memory": "4Gi"}  # CPU-only: no GPU
+    assert resources["limits"] == {"cpu": "2", "memory": "8Gi"}
     security = container["securityContext"]
     assert security["allowPrivilegeEscalation"] is False
     assert security["readOnlyRootFilesystem"] is True
@@ -89,9 +89,8 @@ def test_retraining_cron_job_runs_the_pipeline_image(vision):
     assert env["MLOPS_DVC_REMOTE_URL"] == vision.exports["dvcRemote"]["url"]
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     account = _one(vision, "core/v1:ServiceAccount", "retraining-service-account").inputs
-    assert (
-        account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
-        == (vision.exports["executionRoleArns"]["pipeline"])
+    assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == (
+        "arn:aws:iam::210987654321:role/mlops-vision-dev-retraining-irsa"
     )
 
 

@@ -116,7 +116,9 @@ def test_retraining_pipeline_runs_the_pipeline_image_with_mlflow_dvc_and_buckets
     buckets = prod.exports["buckets"]
     assert variables["MLFLOW_TRACKING_URI"] == prod.exports["mlflowTrackingUri"]
     assert variables["MLOPS_DVC_REMOTE_URL"] == prod.exports["dvcRemote"]["url"]
-    assert variables["MLOPS_REGISTERED_MODEL_NAME"] == "fraud-classifier"
+    # registered under the team's prefix (stacks/Pulumi.fraud-prod.yaml: mlops, fraud, prod), the
+    # only model package groups the tracking server may mirror into
+    assert variables["MLOPS_REGISTERED_MODEL_NAME"] == "mlops-fraud-prod-fraud-classifier"
     assert variables["MLOPS_CURATED_BUCKET"] == buckets["curated"]
     key = prod.exports["teamKmsKeyArn"]
     assert arguments["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == key
