@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from mlopsctl.plan import Plan, plan_stack
+from mlopsctl.plan.prerequisites import Prerequisite, prerequisites
 from mlopsctl.policy_verdicts import policy_verdicts
 from mlopsctl.violation import PolicyConfigError, Violation
 
@@ -106,6 +107,15 @@ def cost_line(plan: Plan) -> str:
     )
 
 
+def prerequisites_table(needed: list[Prerequisite]) -> Table:
+    table = Table(title="Prerequisites outside this stack (must exist before `pulumi up`)")
+    for column in ("kind", "value", "needed by"):
+        table.add_column(column, overflow="fold")
+    for item in needed:
+        table.add_row(item.kind, item.value, ", ".join(item.needed_by))
+    return table
+
+
 def run(args: argparse.Namespace) -> int:
     console = Console()
     with console.status(f"planning {args.stack} offline…"):
@@ -120,9 +130,14 @@ def run(args: argparse.Namespace) -> int:
     from mlopsctl.conformance import check_plan, findings_to_json
 
     findings = check_plan(plan)
+    needed = prerequisites(plan)
     # 3: a mandatory policy violation; 4: a value AWS would refuse (both: 3).
     status = 3 if any(v.mandatory for v in violations) else (4 if findings else 0)
-    document = {**plan.to_json(), "conformance": findings_to_json(findings)}
+    document = {
+        **plan.to_json(),
+        "conformance": findings_to_json(findings),
+        "prerequisites": [p.to_json() for p in needed],
+    }
     if args.json == "-":
         print(json.dumps(document, indent=2, default=str))
         Console(stderr=True).print(verdicts_table(violations, config_source))
@@ -134,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
     console.print(exports_table(plan))
     console.print(verdicts_table(violations, config_source))
     console.print(conformance_table(findings))
+    if needed:
+        console.print(prerequisites_table(needed))
     console.print(cost_line(plan))
     if args.json:
         Path(args.json).write_text(json.dumps(document, indent=2, default=str))
