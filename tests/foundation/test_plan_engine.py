@@ -78,9 +78,21 @@ def test_cli_plan_json_is_the_documented_shape(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "Resources by type" in run.stdout
     data = json.loads(out.read_text())
-    # The plan JSON of mlopsctl/plan/model.py, plus the conformance findings (none: shipped).
-    assert set(data) == {"stack", "project", "layer", "resources", "exports", "conformance"}
+    # The plan JSON of mlopsctl/plan/model.py, plus the conformance findings (none: shipped)
+    # and what the stack needs but does not create.
+    assert set(data) == {
+        "stack",
+        "project",
+        "layer",
+        "resources",
+        "exports",
+        "conformance",
+        "prerequisites",
+    }
     assert data["conformance"] == []
+    assert data["prerequisites"] and all(
+        set(p) == {"kind", "value", "neededBy"} for p in data["prerequisites"]
+    )
     assert data["stack"] == "fraud-dev" and data["layer"] == "team"
     keys = {
         "type",
