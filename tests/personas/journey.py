@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +17,8 @@ from botocore.exceptions import ClientError
 
 from mlopsctl.access.arns import parse_s3_url
 from mlopsctl.access.cells import MOTO, Cell
-from tests.containers.container_test_utils import COMMAND_TIMEOUT
 from tests.personas.helpers import Derived
+from tests.support.dvc_client import client_env, dvc
 from tests.support.moto_server import MotoServer
 
 DENIED = ("AccessDenied", "AccessDeniedException")
@@ -107,35 +105,11 @@ class Journey:
         )
 
 
-def _client_env(creds: dict[str, str], home: Path, region: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DVC_"))}
-    return {
-        **env,
-        **creds,
-        "AWS_DEFAULT_REGION": region,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "HOME": str(home),
-        "DVC_NO_ANALYTICS": "1",
-        "DVC_SITE_CACHE_DIR": str(home / "dvc-site-cache"),
-    }
-
-
-def dvc(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dvc", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-    )
-
-
 def dvc_repository(
     server: MotoServer, remote: dict[str, str], creds: dict[str, str], home: Path
 ) -> tuple[Path, dict[str, str]]:
     """A DVC project whose default remote is the stack's exported `dvcRemote`, at moto."""
-    env = _client_env(creds, home, server.region)
+    env = client_env(creds, home, server.region, dropped=("AWS_", "DVC_"))
     repo = home / "repo"
     (repo / ".dvc").mkdir(parents=True)  # what `dvc init --no-scm` makes, less its tmp dir
     name = remote["name"]

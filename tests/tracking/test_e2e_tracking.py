@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.containers.container_test_utils import (
-    COMMAND_TIMEOUT,
     REQUEST_TIMEOUT,
     slow_test,
     wait_for_http,
 )
+from tests.support.dvc_client import client_env as dvc_client_env
+from tests.support.dvc_client import dvc
 from tests.support.moto_server import (
     assume_as_trusted_principal,
     free_port,
@@ -65,31 +66,7 @@ def role_credentials(cloud, persona: str) -> dict[str, str]:
 
 
 def client_env(server, credentials: dict[str, str], home: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("AWS_", "MLFLOW_")) and k != "DVC_SITE_CACHE_DIR"
-    }
-    return {
-        **env,
-        **credentials,
-        "AWS_DEFAULT_REGION": server.region,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "HOME": str(home),
-        "DVC_NO_ANALYTICS": "1",
-        "DVC_SITE_CACHE_DIR": str(home / "dvc-site-cache"),
-    }
-
-
-def dvc(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dvc", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-    )
+    return dvc_client_env(credentials, home, server.region, dropped=("AWS_", "MLFLOW_"))
 
 
 def dvc_project(cloud, persona: str, tmp_path: Path) -> tuple[Path, dict[str, str]]:
