@@ -121,6 +121,9 @@ def _role_name(naming: Naming, *parts: str) -> str:
 
 
 class Personas(pulumi.ComponentResource):
+    """The roles; their permissions come with `grant()`, which the layer calls once the lab's
+    Studio domain exists (a role without `grant()` can do nothing)."""
+
     role_arns: dict[str, pulumi.Output[str]]
     execution_role_arns: dict[str, pulumi.Output[str]]
 
