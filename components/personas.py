@@ -187,19 +187,16 @@ class Personas(pulumi.ComponentResource):
             "endpoint-exec": endpoint_execution_policy,
             "pipeline-exec": pipeline_execution_policy,
         }
-        guardrails = aws.iam.Policy(
+        team = args.naming.team
+        guardrails = self._managed(
             "guardrails",
-            name=_role_name(args.naming, "guardrails"),
-            description=f"Explicit denies every role of team {args.naming.team} carries",
-            policy=access.apply(lambda a: json.dumps(guardrail_policy(a))),
-            opts=pulumi.ResourceOptions(parent=self),
+            f"Explicit denies every role of team {team} carries",
+            access.apply(guardrail_policy),
         )
-        team_read = aws.iam.Policy(
+        team_read = self._managed(
             "team-read",
-            name=_role_name(args.naming, "team-read"),
-            description=f"Describe the SageMaker resources of team {args.naming.team}",
-            policy=access.apply(lambda a: json.dumps(team_read_policy(a))),
-            opts=pulumi.ResourceOptions(parent=self),
+            f"Describe the SageMaker resources of team {team}",
+            access.apply(team_read_policy),
         )
         # Which lab policies a role gets depends on the members only, not on the domain id.
         planned = team_access(args, "", "d-planned")
@@ -209,18 +206,24 @@ class Personas(pulumi.ComponentResource):
             if name not in READ_NOTHING:
                 self._attach(f"{name}-team-read", role, team_read)
             for suffix in lab_policies(planned, name):
-                lab = aws.iam.Policy(
+                lab = self._managed(
                     f"{name}-{suffix}",
-                    name=_role_name(args.naming, name, suffix),
-                    description=f"The lab of {name} in team {args.naming.team}",
-                    policy=access.apply(
-                        lambda a, name=name, suffix=suffix: json.dumps(
-                            lab_policies(a, name)[suffix]
-                        )
-                    ),
-                    opts=pulumi.ResourceOptions(parent=self),
+                    f"The lab of {name} in team {team}",
+                    access.apply(lambda a, role=name, key=suffix: lab_policies(a, role)[key]),
                 )
                 self._attach(f"{name}-{suffix}", role, lab)
+
+    def _managed(
+        self, name: str, description: str, document: pulumi.Output[dict]
+    ) -> aws.iam.Policy:
+        """A customer managed policy of the team, named `<scope>-<name>`."""
+        return aws.iam.Policy(
+            name,
+            name=_role_name(self._args.naming, name),
+            description=description,
+            policy=document.apply(json.dumps),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
     def _attach(self, name: str, role: aws.iam.Role, policy: aws.iam.Policy) -> None:
         aws.iam.RolePolicyAttachment(

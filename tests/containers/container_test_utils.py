@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import signal
 import socket
@@ -57,6 +58,18 @@ def base_env(**overrides: str) -> dict[str, str]:
     env["MLFLOW_DISABLE_TELEMETRY"] = "true"
     env.update(overrides)
     return env
+
+
+def post_json(url: str, payload: dict) -> tuple[int, dict]:
+    """(status, decoded JSON body) of a JSON POST to a started server."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as resp:
+        return resp.status, json.loads(resp.read())
 
 
 def http_get(url: str, timeout: float = REQUEST_TIMEOUT, headers: dict[str, str] | None = None):

@@ -6,10 +6,8 @@ SageMaker would start the image (`serve` argument), against a real MLflow model.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
 
 import mlflow.sklearn
@@ -21,10 +19,10 @@ from sklearn.linear_model import LogisticRegression
 from tests.containers.container_test_utils import (
     COMMAND_TIMEOUT,
     CONTAINERS_DIR,
-    REQUEST_TIMEOUT,
     base_env,
     free_port,
     http_get,
+    post_json,
     slow_test,
     wait_for_http,
 )
@@ -47,17 +45,6 @@ def sklearn_model(tmp_path_factory: pytest.TempPathFactory):
     return model, model_dir
 
 
-def _post_json(url: str, payload: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as resp:
-        return resp.status, json.loads(resp.read())
-
-
 def test_serve_answers_ping_and_invocations(sklearn_model, start_process, tmp_path: Path):
     model, model_dir = sklearn_model
     port = free_port()
@@ -74,14 +61,14 @@ def test_serve_answers_ping_and_invocations(sklearn_model, start_process, tmp_pa
     batch = pd.DataFrame(rng.normal(size=(8, 3)), columns=FEATURES)
     expected = model.predict(batch).tolist()
 
-    status, body = _post_json(
+    status, body = post_json(
         f"{base}/invocations", {"dataframe_split": batch.to_dict(orient="split")}
     )
     assert status == 200
     assert body["predictions"] == expected
 
     # The tensor-style "inputs" payload is accepted too.
-    status, body = _post_json(f"{base}/invocations", {"inputs": batch.to_dict(orient="records")})
+    status, body = post_json(f"{base}/invocations", {"inputs": batch.to_dict(orient="records")})
     assert status == 200
     assert body["predictions"] == expected
 
@@ -104,7 +91,7 @@ def test_serve_finds_model_unpacked_one_level_deep(sklearn_model, start_process,
     proc, log_path = start_process(["bash", str(SERVE_SCRIPT)], env=env, name="serve-nested")
     wait_for_http(f"http://127.0.0.1:{port}/ping", proc, log_path)
     batch = pd.DataFrame([[0.1, 0.2, 0.3]], columns=FEATURES)
-    status, body = _post_json(
+    status, body = post_json(
         f"http://127.0.0.1:{port}/invocations",
         {"dataframe_split": batch.to_dict(orient="split")},
     )

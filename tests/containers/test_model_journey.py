@@ -34,7 +34,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -45,10 +44,10 @@ from mlopsctl.plan import plan_stack
 from tests.containers.container_test_utils import (
     COMMAND_TIMEOUT,
     CONTAINERS_DIR,
-    REQUEST_TIMEOUT,
     base_env,
     free_port,
     http_get,
+    post_json,
     slow_test,
     wait_for_http,
 )
@@ -202,17 +201,6 @@ def _registered_version(tracking_uri: str, planned: dict, data_path: str) -> int
     return int(versions[0].version)
 
 
-def _post_json(url: str, payload: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as resp:
-        return resp.status, json.loads(resp.read())
-
-
 def _serve_and_predict(start_process, planned: dict, overrides: dict, row: pd.DataFrame):
     """Step 4: the inference entrypoint with the planned model environment."""
     port = free_port()
@@ -223,7 +211,7 @@ def _serve_and_predict(start_process, planned: dict, overrides: dict, row: pd.Da
     wait_for_http(f"{base}/ping", proc, log_path)
     status, _ = http_get(f"{base}/ping")
     assert status == 200, "step 4 (serve): /ping"
-    status, body = _post_json(f"{base}/invocations", {"dataframe_split": row.to_dict("split")})
+    status, body = post_json(f"{base}/invocations", {"dataframe_split": row.to_dict("split")})
     assert status == 200, f"step 4 (serve): /invocations answered {status}: {body}"
     assert overrides["MODEL_URI"] in log_path.read_text(errors="replace"), "step 4: model URI"
     return body["predictions"]
