@@ -43,11 +43,8 @@ class BlueGreenDeployment:
 
 @dataclass(frozen=True)
 class EndpointSpec:
-    """The model an endpoint serves and how: serverless or real-time, size, alarms, updates."""
+    """How an endpoint serves: serverless or real-time, size, alarms, updates."""
 
-    # The model: a SageMaker model.tar.gz, and/or a URI the serving image gets as MODEL_URI.
-    model_data_url: str | None = None
-    model_uri: str | None = None
     # None: real-time in production, serverless elsewhere.
     mode: Literal["serverless", "realtime"] | None = None
     # Real-time only.
@@ -69,7 +66,10 @@ class EndpointSpec:
 @dataclass
 class SageMakerEndpointArgs:
     naming: Naming
-    image_uri: pulumi.Input[str]
+    # The versioned model package served (`model-package/<group>/<n>`): its inference
+    # specification names the image and the model.tar.gz, which SageMaker unpacks in
+    # /opt/ml/model (so a network-isolated container needs no S3 or MLflow access).
+    model_package_arn: pulumi.Input[str]
     execution_role_arn: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
     capture_bucket: pulumi.Input[str]  # bucket name; captures go under <endpoint name>/
@@ -180,18 +180,14 @@ class SageMakerEndpoint(pulumi.ComponentResource):
 
     def _model(self) -> aws.sagemaker.Model:
         args = self._args
-        environment = {"SAGEMAKER_MODEL_SERVER_WORKERS": "1"}
-        if args.spec.model_uri:
-            environment["MODEL_URI"] = args.spec.model_uri
-        # Models are immutable in SageMaker: auto-named, so a change creates a new model and a
-        # new endpoint config, and the endpoint moves to them blue/green.
+        # Models are immutable in SageMaker: auto-named, so serving another version creates a
+        # new model and a new endpoint config, and the endpoint moves to them blue/green.
         return aws.sagemaker.Model(
             args.naming.name("model"),
             execution_role_arn=args.execution_role_arn,
             primary_container={
-                "image": args.image_uri,
-                "model_data_url": args.spec.model_data_url,
-                "environment": environment,
+                "model_package_name": args.model_package_arn,
+                "environment": {"SAGEMAKER_MODEL_SERVER_WORKERS": "1"},
             },
             enable_network_isolation=args.spec.network_isolation if self.realtime else None,
             vpc_config=(

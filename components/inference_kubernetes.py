@@ -23,6 +23,7 @@ from components.documents.kubernetes import (
 SERVING_PORT = 8080  # the SageMaker/MLflow serving contract (containers/inference)
 APP = "model-server"
 GPU = "nvidia.com/gpu"
+MODEL_DIR = "/tmp/model"
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,12 @@ class KubernetesServingSpec:
     # The cluster: a whole kubeconfig (made secret here) and/or a context of the kubeconfig.
     kubeconfig: str | None = None
     context: str | None = None
-    # The MLflow model URI the server loads (MODEL_URI); None: no model yet, so only the
-    # namespace with its guardrails and service account.
-    model_uri: str | None = None
+    # The model package version served (arn:...:model-package/<group>/<n>): the server
+    # downloads its archive at start. None: no model yet, so only the namespace with its
+    # guardrails and service account.
+    model_package_arn: str | None = None
+    # Production: the server refuses a version that is not Approved.
+    require_approved: bool = False
     min_replicas: int = 2
     max_replicas: int = 4
     target_cpu_percent: int = 70
@@ -60,7 +64,6 @@ class KubernetesInferenceArgs:
     labels: dict[str, str]
     image_uri: pulumi.Input[str]
     irsa_role_arn: pulumi.Input[str]  # the IAM role of the model server's service account
-    tracking_uri: pulumi.Input[str] | None = None
 
 
 def kubernetes_provider(
@@ -138,10 +141,17 @@ def model_server_container(args: KubernetesInferenceArgs) -> k8s.core.v1.Contain
         limits[GPU] = str(r.gpus)
     resources: k8s.core.v1.ResourceRequirementsArgsDict = {"requests": requests, "limits": limits}
     env: list[k8s.core.v1.EnvVarArgsDict] = [{"name": "PORT", "value": str(SERVING_PORT)}]
-    if args.spec.model_uri:
-        env.append({"name": "MODEL_URI", "value": args.spec.model_uri})
-    if args.tracking_uri is not None:
-        env.append({"name": "MLFLOW_TRACKING_URI", "value": args.tracking_uri})
+    if r.model_package_arn:
+        region = r.model_package_arn.split(":")[3]
+        served: dict[str, str] = {
+            "MODEL_PACKAGE_ARN": r.model_package_arn,
+            "MODEL_REQUIRE_APPROVED": str(r.require_approved).lower(),
+            # The root file system is read-only: the archive is unpacked in the /tmp volume.
+            "MODEL_PATH": MODEL_DIR,
+            "AWS_DEFAULT_REGION": region,
+        }
+        for name, value in served.items():
+            env.append({"name": name, "value": value})
     probe: k8s.core.v1.ProbeArgsDict = {
         "http_get": {"path": "/ping", "port": SERVING_PORT},
         "timeout_seconds": 5,
@@ -232,7 +242,7 @@ class KubernetesInference(pulumi.ComponentResource):
             opts=self._in_namespace,
         )
         self.service_url = None
-        if spec.model_uri is None:  # no model named yet: the namespace only
+        if spec.model_package_arn is None:  # no model named yet: the namespace only
             self.register_outputs({"namespace": spec.namespace})
             return
         self._model_server(service_account)

@@ -28,6 +28,8 @@ class ServiceAccountRoleArgs:
     namespace: str
     service_account: str
     policy: pulumi.Input[dict[str, Any]]  # the permission document
+    # The team's guardrail policy (explicit denies every team role carries); None: none.
+    guardrail_policy_arn: pulumi.Input[str] | None = None
 
 
 class ServiceAccountRole(pulumi.ComponentResource):
@@ -63,5 +65,12 @@ class ServiceAccountRole(pulumi.ComponentResource):
             policy=pulumi.Output.from_input(args.policy).apply(json.dumps),
             opts=child,
         )
+        if args.guardrail_policy_arn is not None:
+            aws.iam.RolePolicyAttachment(
+                f"{name}-guardrails",
+                role=role.name,
+                policy_arn=args.guardrail_policy_arn,
+                opts=child,
+            )
         self.role_arn = role.arn
         self.register_outputs({"roleArn": self.role_arn})

@@ -126,6 +126,7 @@ class Personas(pulumi.ComponentResource):
 
     role_arns: dict[str, pulumi.Output[str]]
     execution_role_arns: dict[str, pulumi.Output[str]]
+    guardrail_policy_arn: pulumi.Output[str]  # set by grant()
 
     def __init__(self, name: str, args: PersonasArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlops:personas:Personas", name, None, opts)
@@ -193,6 +194,7 @@ class Personas(pulumi.ComponentResource):
             f"Explicit denies every role of team {team} carries",
             access.apply(guardrail_policy),
         )
+        self.guardrail_policy_arn = guardrails.arn
         team_read = self._managed(
             "team-read",
             f"Describe the SageMaker resources of team {team}",

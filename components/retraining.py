@@ -29,6 +29,7 @@ from components.documents.retraining import (
     MONITOR_REPORTS_PREFIX,
     pipeline_definition,
     pipeline_environment,
+    registered_model_name,
     start_pipeline_policy,
 )
 from components.documents.trust import service_trust_policy
@@ -104,6 +105,9 @@ class RetrainingArgs:
     subnet_ids: pulumi.Input[list[str]] = field(default_factory=list)
     security_group_ids: pulumi.Input[list[str]] = field(default_factory=list)
     monitor: DataQualityMonitor | None = None
+    # The image the run's model packages name for serving; None: the run registers in MLflow
+    # only (no model package).
+    inference_image_uri: pulumi.Input[str] | None = None
 
 
 def env_vars(environment: Mapping[str, str]) -> list[k8s.core.v1.EnvVarArgsDict]:
@@ -170,15 +174,20 @@ class Retraining(pulumi.ComponentResource):
         super().__init__("mlops:retraining:Retraining", name, None, opts)
         naming = args.naming
         names = list(args.buckets)
-        environment = pulumi.Output.all(args.tracking_uri, *[args.buckets[n] for n in names]).apply(
+        model_name = registered_model_name(
+            naming.scope, naming.team, args.spec.registered_model_name
+        )
+        environment = pulumi.Output.all(
+            args.tracking_uri, args.inference_image_uri, *[args.buckets[n] for n in names]
+        ).apply(
             lambda v: pipeline_environment(
                 team=naming.team,
                 region=naming.region,
                 tracking_uri=v[0],
-                buckets=dict(zip(names, v[1:], strict=True)),
+                inference_image_uri=v[1],
+                buckets=dict(zip(names, v[2:], strict=True)),
+                model_name=model_name,
                 experiment_name=args.spec.experiment_name,
-                registered_model_name=args.spec.registered_model_name,
-                registered_model_prefix=f"{naming.scope}-",
             )
         )
         self.pipeline_name = None

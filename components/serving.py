@@ -1,22 +1,28 @@
-"""The team layer's serving section: registry, images, inference endpoint and retraining.
+"""The team layer's serving section: registries, images, inference endpoint and retraining.
 
 A child component of the team layer (`mlops:team:Serving`). It builds the Args of `Registry`,
 `SageMakerEndpoint` or `KubernetesInference`, and `Retraining` once each, from the specs the
 layer gives and the outputs these components give each other (image URIs, the Kubernetes
 provider and namespace, the endpoint to monitor), wired to the team's key, buckets, roles,
 tracking server and the environment's network.
+
+The model: retraining runs register versions of `<scope>-<name>` in MLflow and package each as a
+version of the SageMaker model package group of that name, which this section creates (it exists
+from the first `pulumi up`, before any run). What is served is the version `model_version` names
+(`model-package/<group>/<n>`); without one, no endpoint and no model server are deployed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pulumi
+import pulumi_aws as aws
 
 from components.documents.irsa import PodAccess, model_server_policy, retraining_pod_policy
-from components.documents.tracking import MLFLOW_PREFIX
+from components.documents.retraining import registered_model_name
 from components.inference import EndpointSpec, SageMakerEndpoint, SageMakerEndpointArgs
 from components.inference_kubernetes import APP as MODEL_SERVER
 from components.inference_kubernetes import (
@@ -26,7 +32,7 @@ from components.inference_kubernetes import (
 )
 from components.irsa import ServiceAccountRole, ServiceAccountRoleArgs
 from components.naming import Naming
-from components.provider import moved_child_options
+from components.provider import moved_child_options, stateful_options
 from components.registry import Registry, RegistryArgs, RegistrySpec
 from components.retraining import (
     RETRAINING_SERVICE_ACCOUNT,
@@ -56,8 +62,10 @@ class ServingArgs:
     registry: RegistrySpec = field(default_factory=RegistrySpec)
     extra_pusher_arns: Sequence[pulumi.Input[str]] = ()  # a CI role; dev data scientists
     extra_puller_arns: Sequence[str] = ()  # e.g. the EKS node role (kubelet pulls images)
-    # At most one inference backend: a SageMaker endpoint, or the Kubernetes one (which
-    # creates the namespace even before a model is named).
+    # The model package version to serve; None: no model is served yet.
+    model_version: int | None = None
+    # At most one inference backend: a SageMaker endpoint (deployed once a version is named),
+    # or the Kubernetes one (its namespace exists before a model is named).
     endpoint: EndpointSpec | None = None
     kubernetes: KubernetesServingSpec | None = None
     # Kubernetes: the team's standard tags as labels; the cluster's IAM OIDC provider, which
@@ -66,6 +74,8 @@ class ServingArgs:
     kubernetes_labels: Mapping[str, str] = field(default_factory=dict)
     oidc_provider_arn: str | None = None
     kubernetes_role_arn: pulumi.Input[str] | None = None
+    # The team's guardrail policy, attached to the service accounts' roles like every team role.
+    guardrail_policy_arn: pulumi.Input[str] | None = None
     tracking_server_arn: pulumi.Input[str] | None = None
     retraining: RetrainingSpec = field(default_factory=RetrainingSpec)
     # Model Monitor over the SageMaker endpoint's captured data; None: no monitoring.
@@ -73,11 +83,14 @@ class ServingArgs:
 
 
 class Serving(pulumi.ComponentResource):
-    """Outputs: `repository_urls` and `image_uris` (image -> URI); with a SageMaker endpoint
+    """Outputs: `repository_urls` and `image_uris` (image -> URI); `model_package_group`;
+    `served_model_package_arn` (None until a version is named); with a SageMaker endpoint
     `endpoint_name`; on Kubernetes `namespace` and `service_url` (None until a model is named);
     with a retraining pipeline `retraining_pipeline_name`. Outputs that do not apply are None."""
 
     repository_urls: dict[str, pulumi.Output[str]]
+    model_package_group: pulumi.Output[str]
+    served_model_package_arn: str | None
     image_uris: dict[str, pulumi.Output[str]]
     endpoint_name: pulumi.Output[str] | None
     namespace: str | None
@@ -96,12 +109,21 @@ class Serving(pulumi.ComponentResource):
         registry = Registry("registry", self._registry_args(), self._child)
         self.repository_urls = {k: r.repository_url for k, r in registry.repositories.items()}
         self.image_uris = registry.image_uris
+        self._group_name = registered_model_name(
+            args.naming.scope, args.naming.team, args.retraining.registered_model_name
+        )
+        self.model_package_group = self._model_package_group()
+        self.served_model_package_arn = (
+            args.naming.arn("sagemaker", f"model-package/{self._group_name}/{args.model_version}")
+            if args.model_version is not None
+            else None
+        )
         kubernetes: KubernetesTarget | None = None
         monitor: DataQualityMonitor | None = None
         if args.kubernetes is not None:
             kubernetes = self._kubernetes_inference(args.kubernetes)
-        elif args.endpoint is not None:
-            monitor = self._sagemaker_endpoint(args.endpoint)
+        elif args.endpoint is not None and self.served_model_package_arn is not None:
+            monitor = self._sagemaker_endpoint(args.endpoint, self.served_model_package_arn)
         retraining_args = self._retraining_args(kubernetes, monitor)
         retraining = Retraining("retraining", retraining_args, self._child)
         self.retraining_pipeline_name = retraining.pipeline_name
@@ -109,6 +131,8 @@ class Serving(pulumi.ComponentResource):
             {
                 "repositoryUrls": self.repository_urls,
                 "imageUris": self.image_uris,
+                "modelPackageGroup": self.model_package_group,
+                "servedModelPackageArn": self.served_model_package_arn,
                 "endpointName": self.endpoint_name,
                 "namespace": self.namespace,
                 "serviceUrl": self.service_url,
@@ -128,9 +152,29 @@ class Serving(pulumi.ComponentResource):
             project_dir=args.project_dir,
         )
 
+    def _model_package_group(self) -> pulumi.Output[str]:
+        """The group retraining runs add versions to; in production it (and so the registry's
+        history) survives a destroy or a replacement."""
+        args = self._args
+        group = aws.sagemaker.ModelPackageGroup(
+            "model-package-group",
+            model_package_group_name=self._group_name,
+            model_package_group_description=(
+                f"Versions of team {args.naming.team}'s model in {args.naming.environment}, "
+                "one per retraining run; served once approved and named in mlops:inference"
+            ),
+            opts=stateful_options(args.production, self),
+        )
+        return group.model_package_group_name
+
     def _kubernetes_inference(self, spec: KubernetesServingSpec) -> KubernetesTarget:
         """The model server in the team namespace; returns where retraining's CronJob runs."""
         args = self._args
+        spec = replace(
+            spec,
+            model_package_arn=self.served_model_package_arn,
+            require_approved=args.production,
+        )
         labels = dict(args.kubernetes_labels)
         server_role = args.kubernetes_role_arn or self._service_account_role(
             spec, MODEL_SERVER, model_server_policy
@@ -142,7 +186,6 @@ class Serving(pulumi.ComponentResource):
                 labels=labels,
                 image_uri=self.image_uris["inference"],
                 irsa_role_arn=server_role,
-                tracking_uri=args.tracking_uri,
             ),
             self._child,
         )
@@ -178,9 +221,11 @@ class Serving(pulumi.ComponentResource):
                     p: f"arn:{args.naming.partition}:s3:::{name}"
                     for p, name in zip(purposes, v[2:], strict=True)
                 },
-                mlflow_prefix=MLFLOW_PREFIX,
+                model_package_group_arn=args.naming.arn(
+                    "sagemaker", f"model-package-group/{self._group_name}"
+                ),
                 tracking_server_arn=v[1],
-                model_uri=spec.model_uri,
+                model_package_arn=spec.model_package_arn,
             )
         )
         role = ServiceAccountRole(
@@ -192,19 +237,22 @@ class Serving(pulumi.ComponentResource):
                 namespace=spec.namespace,
                 service_account=service_account,
                 policy=access.apply(policy),
+                guardrail_policy_arn=args.guardrail_policy_arn,
             ),
             pulumi.ResourceOptions(parent=self),
         )
         return role.role_arn
 
-    def _sagemaker_endpoint(self, spec: EndpointSpec) -> DataQualityMonitor | None:
+    def _sagemaker_endpoint(
+        self, spec: EndpointSpec, model_package_arn: str
+    ) -> DataQualityMonitor | None:
         """The SageMaker endpoint; returns its data-quality monitor when monitoring is on."""
         args = self._args
         endpoint = SageMakerEndpoint(
             "inference",
             SageMakerEndpointArgs(
                 naming=args.naming,
-                image_uri=self.image_uris["inference"],
+                model_package_arn=model_package_arn,
                 execution_role_arn=args.endpoint_role_arn,
                 kms_key_arn=args.kms_key_arn,
                 capture_bucket=args.buckets["capture"],
@@ -229,6 +277,7 @@ class Serving(pulumi.ComponentResource):
         return RetrainingArgs(
             naming=args.naming,
             image_uri=self.image_uris["pipeline"],
+            inference_image_uri=self.image_uris["inference"],
             pipeline_role_arn=args.pipeline_role_arn,
             kms_key_arn=args.kms_key_arn,
             buckets=dict(args.buckets),

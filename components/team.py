@@ -176,8 +176,6 @@ class TeamLayer(pulumi.ComponentResource):
                 lab_auth_mode=settings.lab.auth_mode,
                 lab_members={m.name: m.persona for m in settings.lab.members},
                 protected_object_keys=protected_object_keys(
-                    {p: self.naming.bucket(p) for p in BUCKET_PURPOSES},
-                    settings.inference.model.data_url,
                     (yml.bucket, yml.path) if yml is not None and yml.source == "s3" else None,
                 ),
             ),
@@ -294,11 +292,13 @@ class TeamLayer(pulumi.ComponentResource):
                     *([] if settings.production else [personas.role_arns["data-scientist"]]),
                 ],
                 extra_puller_arns=list(registry.pull_role_arns),
+                model_version=settings.inference.model.version,
                 endpoint=_endpoint_spec(settings.inference, settings.production),
                 kubernetes=_kubernetes_spec(settings.inference, self.naming),
                 kubernetes_labels=kubernetes_labels(dict(tags)),
                 oidc_provider_arn=settings.inference.kubernetes.oidc_provider_arn,
                 kubernetes_role_arn=settings.inference.kubernetes.irsa_role_arn,
+                guardrail_policy_arn=personas.guardrail_policy_arn,
                 tracking_server_arn=tracking.tracking_server_arn,
                 retraining=_from_config(RetrainingSpec, retraining),
                 monitor=monitor,
@@ -329,8 +329,6 @@ def _endpoint_spec(inference: InferenceConfig, production: bool) -> EndpointSpec
     return _from_config(
         EndpointSpec,
         sm,
-        model_data_url=inference.model.data_url,
-        model_uri=inference.model.uri,
         mode="realtime" if sm.resolved_mode(production) == "realtime" else "serverless",
         deployment=_from_config(BlueGreenDeployment, sm.deployment),
     )
@@ -346,7 +344,9 @@ def _kubernetes_spec(inference: InferenceConfig, naming: Naming) -> KubernetesSe
         kube,
         namespace=kube.namespace or naming.scope,
         kubeconfig=inference.kubeconfig_value(KUBECONFIG_PLACEHOLDER),
-        model_uri=inference.model.uri,
+        # Set by the serving section from mlops:inference.model.version and production.
+        model_package_arn=None,
+        require_approved=False,
     )
 
 

@@ -54,7 +54,11 @@ def team_exports(
         "inferenceBackend": inference_backend,
         # MLflow registered models mirrored into the SageMaker registry must start with this.
         "registeredModelPrefix": registered_model_prefix,
+        # Retraining runs add a pending version here; an ML engineer approves what is served.
+        "modelPackageGroup": serving.model_package_group,
     }
+    if serving.served_model_package_arn is not None:
+        exports["servedModelPackageArn"] = serving.served_model_package_arn
     if inference_backend == "kubernetes":  # no service URL until a model is named
         exports["inferenceNamespace"] = serving.namespace
         exports["inferenceServiceUrl"] = serving.service_url

@@ -91,6 +91,28 @@ def _member_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 @_register(
+    "model",
+    "the Model Registry versions of a team stack, and which one it serves "
+    "(mlops:inference.model.version; checked, planned, rolled back on error)",
+    "mlopsctl.commands.model:run",
+)
+def _model_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    versions = actions.add_parser("versions", help="list the group's versions (from AWS)")
+    versions.add_argument("stack", help="team stack, e.g. fraud-dev")
+    serve = actions.add_parser("serve", help="pin the version the stack serves")
+    serve.add_argument("stack", help="team stack, e.g. fraud-dev")
+    which = serve.add_mutually_exclusive_group(required=True)
+    which.add_argument("--version", type=int, metavar="N", help="the model package version")
+    which.add_argument("--latest-approved", action="store_true", help="the newest Approved version")
+    serve.add_argument(
+        "--allow-unapproved",
+        action="store_true",
+        help="serve a version that is not Approved (refused in production stacks)",
+    )
+
+
+@_register(
     "cost", "monthly cost estimate of a stack: idle and typical use", "mlopsctl.commands.cost:run"
 )
 def _cost_arguments(parser: argparse.ArgumentParser) -> None:

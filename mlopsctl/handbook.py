@@ -145,6 +145,42 @@ def _ecr(exports: Mapping[str, Any]) -> list[str] | None:
     return out
 
 
+def _model_release(exports: Mapping[str, Any]) -> list[str] | None:
+    """Retrain, approve, serve: the registry steps between a pipeline run and the endpoint."""
+    group = exports.get("modelPackageGroup")
+    if not isinstance(group, str):
+        return None
+    region = exports.get("region", "<region>")
+    stack = exports.get("stack") or "<stack>"
+    pipeline = exports.get("retrainingPipelineName")
+    out = ["## Retrain, approve and serve a model", ""]
+    out += [
+        f"Each retraining run registers a new MLflow version of `{group}` and adds it, pending "
+        "approval, to the SageMaker model package group of the same name. An ML engineer "
+        "approves a version; the stack serves the version its file names.",
+        "",
+    ]
+    commands = []
+    if isinstance(pipeline, str):
+        commands.append(
+            f"aws sagemaker start-pipeline-execution --region {region} "
+            f"--pipeline-name {shlex.quote(pipeline)}"
+        )
+    commands += [
+        f"aws sagemaker list-model-packages --region {region} "
+        f"--model-package-group-name {shlex.quote(group)}",
+        "# ML engineer: approve the version to serve",
+        f"aws sagemaker update-model-package --region {region} "
+        "--model-package-arn <arn> --model-approval-status Approved",
+        "# platform team: pin it, then deploy (blue/green)",
+        f"mlopsctl model serve {stack} --latest-approved",
+    ]
+    out += _code(commands)
+    served = exports.get("servedModelPackageArn")
+    out += [f"Served now: `{served}`." if served else "No version is served yet.", ""]
+    return out
+
+
 def _endpoint(exports: Mapping[str, Any]) -> list[str] | None:
     found = _find(exports, "endpoint", "name") or _find(exports, "endpoint")
     service = _find(exports, "service", "url") or _find(exports, "kubernetes")
@@ -229,6 +265,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("DVC", _dvc),
     ("MLflow", _mlflow),
     ("ECR", _ecr),
+    ("model release", _model_release),
     ("endpoint", _endpoint),
     ("personas", _personas),
 ]

@@ -94,7 +94,6 @@ def monitor_possible(inference: InferenceConfig, production: bool) -> bool:
     endpoints support neither; SageMaker developer guide, "Serverless Inference", read 2026-11)."""
     return (
         inference.backend == "sagemaker"
-        and inference.deploys_model
         and inference.sagemaker.resolved_mode(production) == "realtime"
     )
 
@@ -102,8 +101,11 @@ def monitor_possible(inference: InferenceConfig, production: bool) -> bool:
 def monitor_enabled(
     inference: InferenceConfig, retraining: RetrainingConfig, production: bool
 ) -> bool:
+    """Whether the stack runs Model Monitor now: asked for (or possible, by default) and an
+    endpoint is served; a stack whose model is not named yet starts monitoring with its endpoint."""
     enabled = retraining.monitor.enabled
-    return monitor_possible(inference, production) if enabled is None else enabled
+    wanted = monitor_possible(inference, production) if enabled is None else enabled
+    return wanted and inference.deploys_model
 
 
 # Egress modes whose workloads reach every host on HTTPS (through NAT or the central egress VPC).

@@ -123,6 +123,22 @@ def plan_variant(
     return plan_stack(stack, project_dir=project, overrides=overrides)
 
 
+# A team that has trained, approved and named a model version: the shipped stacks name none (a
+# first `pulumi up` must need no model), so tests of what is served plan them with this.
+SERVED = {"mlops:inference": {"model": {"version": 3}}}
+
+
+def plan_served(stack: str, changes: dict[str, Any] | None = None) -> Plan:
+    """Plan `stack` serving model package version 3 (plus `changes`)."""
+    return plan_variant(stack, deep_merge(SERVED, changes or {}))
+
+
+@pytest.fixture(scope="session")
+def served() -> Callable[..., Plan]:
+    """served("fraud-prod") -> the plan of a shipped stack that names a model version."""
+    return plan_served
+
+
 @pytest.fixture(scope="session")
 def plan() -> Callable[[str], Plan]:
     """plan("fraud-dev") -> the offline plan of a shipped stack (cached per session)."""

@@ -12,6 +12,7 @@ from components.documents.iam import (
     document,
     statement,
 )
+from components.documents.registry_statements import pipeline_registry_statements
 from components.documents.retraining import MONITOR_REPORTS_PREFIX
 from components.documents.team_statements import (
     bucket_statements,
@@ -116,6 +117,7 @@ def pipeline_execution_policy(a: TeamAccess) -> dict[str, Any]:
             ],
         ),
         *pipeline_step_job_statements(a),
+        *pipeline_registry_statements(a),
         *monitor_report_statements(a),
         pass_role(a, "PassPipelineRoleToJobs", ["pipeline"]),
     )

@@ -22,6 +22,7 @@ from components.documents.iam import (
     document,
     statement,
 )
+from components.documents.retraining import MODEL_PACKAGES_PREFIX
 
 
 def production_statements(a: TeamAccess) -> list[dict[str, Any]]:
@@ -30,6 +31,15 @@ def production_statements(a: TeamAccess) -> list[dict[str, Any]]:
         return []
     statements = [
         statement("DenyRegistryHistoryDeletes", REGISTRY_DELETES, "*", effect="Deny"),
+        # Every model package's archive: what is served now and every version it may roll back
+        # to. New archives are still written (retraining); the bucket's versioning keeps any
+        # overwritten one.
+        statement(
+            "DenyDeletingModelArchives",
+            ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration"],
+            [f"{a.bucket_arns['artifacts']}/{MODEL_PACKAGES_PREFIX}/*"],
+            effect="Deny",
+        ),
     ]
     if a.protected_objects:
         statements.append(

@@ -7,10 +7,10 @@ cluster's IAM OIDC provider is the `Federated` principal, the action
 `<issuer>` is the provider ARN's part after `oidc-provider/`
 (`oidc.eks.<region>.amazonaws.com/id/<ID>`).
 
-Permissions: the model server reads its model (the MLflow registry on the team's tracking
-server, the artifacts under the MLflow prefix of the artifacts bucket, the team key) and pulls
-the team's images; the retraining CronJob does what the pipeline does in its pod (data in,
-models and DVC out, MLflow), without SageMaker jobs.
+Permissions: the model server reads the one model package it serves (DescribeModelPackage on
+that version, its model.tar.gz under `model-packages/` of the artifacts bucket, the team key) and
+pulls the team's images; the retraining CronJob does what the pipeline does in its pod (data in,
+models and DVC out, MLflow, a pending model package of each new version), without SageMaker jobs.
 """
 
 from __future__ import annotations
@@ -27,22 +27,13 @@ from components.documents.iam import (
     document,
     statement,
 )
+from components.documents.retraining import MODEL_PACKAGES_PREFIX
+
+PENDING_APPROVAL = "PendingManualApproval"
 
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 STS_AUDIENCE = "sts.amazonaws.com"
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
-# Reading a registered model and downloading its version (Service Authorization Reference,
-# "Actions defined by Amazon SageMaker with MLflow", read 2026-12; the MLflow REST API names).
-MLFLOW_MODEL_READ = [
-    "sagemaker-mlflow:GetRegisteredModel",
-    "sagemaker-mlflow:GetModelVersion",
-    "sagemaker-mlflow:GetModelVersionByAlias",
-    "sagemaker-mlflow:GetLatestModelVersions",
-    "sagemaker-mlflow:SearchModelVersions",
-    "sagemaker-mlflow:GetDownloadURIForModelVersionArtifacts",
-]
-# A runs:/ URI: the run names the artifact location.
-MLFLOW_RUN_READ = ["sagemaker-mlflow:GetRun", "sagemaker-mlflow:ListArtifacts"]
 
 
 def oidc_issuer(provider_arn: str) -> str:
@@ -86,10 +77,12 @@ class PodAccess:
     ecr_repositories_arn: str  # arn:...:ecr:<region>:<account>:repository/<scope>/*
     kms_key_arn: str
     bucket_arns: dict[str, str]  # purpose -> arn:aws:s3:::name
-    mlflow_prefix: str  # the artifact root's prefix in the artifacts bucket
+    # The team's model package group (arn:...:model-package-group/<group>) and, when a version
+    # is served, that version (arn:...:model-package/<group>/<n>).
+    model_package_group_arn: str
     # The managed tracking server; None: self-hosted MLflow (reached over HTTPS, not IAM).
     tracking_server_arn: str | None = None
-    model_uri: str | None = None  # models:/..., runs:/... or s3://...
+    model_package_arn: str | None = None
 
 
 def _ecr_pull(a: PodAccess) -> list[dict[str, Any]]:
@@ -101,47 +94,37 @@ def _ecr_pull(a: PodAccess) -> list[dict[str, Any]]:
     ]
 
 
-def model_prefixes(a: PodAccess) -> list[str]:
-    """Key prefixes of the artifacts bucket the model lives under: the MLflow artifact root,
-    and the key of an s3:// model URI in that bucket."""
-    prefixes = [a.mlflow_prefix.strip("/")]
-    uri = a.model_uri or ""
-    bucket = a.bucket_arns["artifacts"].rsplit(":", 1)[-1]
-    if uri.startswith(f"s3://{bucket}/"):
-        key = uri.removeprefix(f"s3://{bucket}/").strip("/")
-        if key and not key.startswith(prefixes[0] + "/"):
-            prefixes.append(key)
-    return prefixes
+def _package_archives(a: PodAccess) -> str:
+    """Where retraining runs put model package archives (MODEL_PACKAGES_PREFIX)."""
+    return f"{a.bucket_arns['artifacts']}/{MODEL_PACKAGES_PREFIX}/*"
 
 
 def model_server_policy(a: PodAccess) -> dict[str, Any]:
-    """The model server: read the model (registry, artifacts, key), pull the team's images."""
-    artifacts = a.bucket_arns["artifacts"]
-    prefixes = model_prefixes(a)
+    """The model server: the package it serves, that package's archive, the key, the images."""
     statements = [
-        statement(
-            "ListModelArtifacts",
-            ["s3:ListBucket"],
-            artifacts,
-            condition={"StringLike": {"s3:prefix": [f"{p}/*" for p in prefixes]}},
-        ),
-        statement("ReadModelArtifacts", READ_OBJECT, [f"{artifacts}/{p}/*" for p in prefixes]),
+        statement("ReadPackageArchives", READ_OBJECT, _package_archives(a)),
         statement("DecryptWithTeamKey", ["kms:Decrypt", "kms:DescribeKey"], a.kms_key_arn),
         *_ecr_pull(a),
     ]
-    uri = a.model_uri or ""
-    if a.tracking_server_arn and uri.startswith(("models:/", "runs:/")):
-        actions = MLFLOW_MODEL_READ if uri.startswith("models:/") else MLFLOW_RUN_READ
-        statements.append(
-            statement("ReadTeamMlflowModel", actions, a.tracking_server_arn),
+    if a.model_package_arn:
+        statements.insert(
+            0,
+            statement(
+                "DescribeServedModelPackage",
+                ["sagemaker:DescribeModelPackage"],
+                a.model_package_arn,
+            ),
         )
     return document(*statements)
 
 
 def retraining_pod_policy(a: PodAccess) -> dict[str, Any]:
-    """The retraining CronJob's pod: data in, models and DVC out, the team's MLflow, images."""
+    """The retraining CronJob's pod: data in, models and DVC out, the team's MLflow, a pending
+    model package of each version it registers, images."""
     read = [a.bucket_arns[p] for p in ("raw", "curated")]
     read_write = [a.bucket_arns[p] for p in ("dvc", "artifacts")]
+    group = a.model_package_group_arn
+    versions = group.replace(":model-package-group/", ":model-package/", 1) + "/*"
     statements = [
         statement("ListTeamBuckets", LIST_BUCKET, sorted([*read, *read_write])),
         statement("ReadData", READ_OBJECT, [f"{b}/*" for b in read]),
@@ -150,6 +133,15 @@ def retraining_pod_policy(a: PodAccess) -> dict[str, Any]:
         ),
         statement("UseTeamKey", KMS_USE, a.kms_key_arn),
         *_ecr_pull(a),
+        statement("DescribeTeamModelGroup", ["sagemaker:DescribeModelPackageGroup"], group),
+        # A new version, pending an ML engineer's approval (the run never approves).
+        statement(
+            "RegisterPendingModelPackages",
+            ["sagemaker:CreateModelPackage"],
+            [versions, group],
+            condition={"StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": PENDING_APPROVAL}},
+        ),
+        statement("TagModelPackages", ["sagemaker:AddTags"], [versions, group]),
     ]
     if a.tracking_server_arn:
         statements.append(

@@ -4,7 +4,9 @@ The SageMaker MLflow tracking server mirrors registered models into model packag
 `<scope>-<model>` (tracking.py); a version is `model-package/<group>/<n>` (lower-case).
 
 - Registering (CreateModelPackageGroup, CreateModelPackage) is for the ML engineer and the data
-  scientist, each created with the request tag `team=<team>`.
+  scientist, each created with the request tag `team=<team>`. The retraining pipeline's role
+  adds pending versions to the team's groups (a run packages each MLflow version it registers)
+  and never creates groups (the stack does).
 - Approving or rejecting (UpdateModelPackage with `ModelApprovalStatus` Approved or Rejected) is
   the ML engineer's alone, in every environment. The data scientist may update a version only
   without a status or back to PendingManualApproval (metadata, descriptions), and register only
@@ -94,3 +96,25 @@ def data_scientist_registry_statements(a: TeamAccess) -> list[dict[str, Any]]:
             )
         )
     return statements
+
+
+def pipeline_registry_statements(a: TeamAccess) -> list[dict[str, Any]]:
+    """A retraining run packages the version it registered: pending, tagged, in a team group."""
+    pending_only = {"StringEqualsIfExists": {APPROVAL_STATUS: PENDING}}
+    tagged = team_tag_on_request(a)
+    return [
+        statement(
+            "RegisterPendingRunVersions",
+            ["sagemaker:CreateModelPackage"],
+            [_versions(a), _groups(a)],
+            condition={**tagged, **pending_only},
+        ),
+        statement(
+            "TagRunVersions", ["sagemaker:AddTags"], [_groups(a), _versions(a)], condition=tagged
+        ),
+        statement(
+            "DescribeTeamModelGroups",
+            ["sagemaker:DescribeModelPackageGroup", "sagemaker:DescribeModelPackage"],
+            [_groups(a), _versions(a)],
+        ),
+    ]

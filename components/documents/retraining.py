@@ -103,26 +103,38 @@ def start_pipeline_policy(pipeline_arn: str) -> dict[str, Any]:
     }
 
 
+# Where a retraining run puts the model package's archive (one per registered version):
+# `s3://<artifacts bucket>/model-packages/<group>/<MLflow version>/model.tar.gz`.
+MODEL_PACKAGES_PREFIX = "model-packages"
+
+
+def registered_model_name(scope: str, team: str, name: str | None) -> str:
+    """`<scope>-<name>` (default name `<team>-model`): the MLflow registered model and the
+    SageMaker model package group the stack creates for it."""
+    return f"{scope}-{name or f'{team}-model'}"
+
+
 def pipeline_environment(
     *,
     team: str,
     region: str,
     tracking_uri: str,
     buckets: dict[str, str],
+    model_name: str,
+    inference_image_uri: str | None,
     experiment_name: str | None = None,
-    registered_model_name: str | None = None,
-    registered_model_prefix: str = "",
 ) -> dict[str, str]:
     """The variables `run-pipeline` and the Kedro project read (all plain strings).
 
-    The model is registered as `<prefix><name>`: SageMaker MLflow mirrors it into a model package
-    group of that name, which must be the team's (`<scope>-`)."""
-    return {
+    The run registers a new MLflow version of `model_name` and, with an inference image, packages
+    that version as a model package of the group of the same name (PendingManualApproval), which
+    is what the endpoint serves once an ML engineer approves it and the stack names it."""
+    environment = {
         "AWS_DEFAULT_REGION": region,
         "MLFLOW_TRACKING_URI": tracking_uri,
         "MLFLOW_EXPERIMENT_NAME": experiment_name or f"{team}-training",
-        "MLOPS_REGISTERED_MODEL_NAME": registered_model_prefix
-        + (registered_model_name or f"{team}-model"),
+        "MLOPS_REGISTERED_MODEL_NAME": model_name,
+        "MLOPS_TEAM": team,
         # The remote the data scientist pushes to (the exported `dvcRemote`); run-pipeline
         # `dvc pull`s the project's tracked data from it before `kedro run`.
         "MLOPS_DVC_REMOTE_URL": dvc_remote_url(buckets["dvc"]),
@@ -132,3 +144,10 @@ def pipeline_environment(
         "MLOPS_CURATED_BUCKET": buckets["curated"],
         "MLOPS_ARTIFACTS_BUCKET": buckets["artifacts"],
     }
+    if inference_image_uri:
+        environment |= {
+            "MLOPS_MODEL_PACKAGE_GROUP": model_name,
+            "MLOPS_MODEL_PACKAGE_S3_URI": f"s3://{buckets['artifacts']}/{MODEL_PACKAGES_PREFIX}",
+            "MLOPS_INFERENCE_IMAGE": inference_image_uri,
+        }
+    return environment

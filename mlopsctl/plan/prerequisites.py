@@ -1,6 +1,7 @@
 """What a stack needs that it does not create, read from its plan: the principals its policies
 name, OIDC and SAML providers its trust policies federate with, a transit gateway it attaches
-to, the Kubernetes cluster it deploys into and the environment stack it reads. `mlopsctl plan`
+to, the Kubernetes cluster it deploys into, the environment stack it reads, and the container
+images it names but does not build (pushed by CI before their first run). `mlopsctl plan`
 lists them so a first `pulumi up` is not where a team finds out.
 """
 
@@ -13,6 +14,9 @@ from typing import Any
 from mlopsctl.plan.model import Plan, PlannedResource
 
 POLICY_INPUTS = ("assumeRolePolicy", "policy")
+DOCKER_IMAGE = "docker:index/image:Image"
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+IMAGE_KIND = "container image (pushed before its first run)"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ def prerequisites(plan: Plan) -> list[Prerequisite]:
         found.setdefault(("environment stack (deployed first)", str(environment)), set()).add(
             "StackReference environment"
         )
+    built = {str(r.outputs.get("repoDigest")) for r in plan.of_type(DOCKER_IMAGE)}
+    for resource in plan.resources:
+        for image in _images(resource):
+            if image not in built:
+                found.setdefault((IMAGE_KIND, image), set()).add(resource.name)
     return [
         Prerequisite(kind, value, tuple(sorted(users)))
         for (kind, value), users in sorted(found.items())
@@ -62,6 +71,33 @@ def _references(resource: PlannedResource) -> list[tuple[str, str]]:
         context = resource.inputs.get("context")
         found.append(("Kubernetes cluster (kubeconfig context)", str(context or "kubeconfig")))
     return found
+
+
+def _images(resource: PlannedResource) -> list[str]:
+    """Images a retraining pipeline runs and names in the model packages it registers, and the
+    images of Kubernetes workloads. A SageMaker pipeline is created without its image; a run
+    (or a pod) fails until the image is pushed."""
+    if resource.type == PIPELINE:
+        definition = _document(resource.inputs.get("pipelineDefinition")) or {}
+        images = []
+        for step in definition.get("Steps", []):
+            arguments = step.get("Arguments", {})
+            images.append(arguments.get("AppSpecification", {}).get("ImageUri"))
+            images.append(arguments.get("Environment", {}).get("MLOPS_INFERENCE_IMAGE"))
+        return [i for i in images if isinstance(i, str) and i]
+    if resource.type in ("kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:CronJob"):
+        text = json.dumps(resource.inputs.get("spec", {}))
+        return sorted(set(_container_images(json.loads(text))))
+    return []
+
+
+def _container_images(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        found = [value["image"]] if isinstance(value.get("image"), str) else []
+        return found + [i for v in value.values() for i in _container_images(v)]
+    if isinstance(value, list):
+        return [i for v in value for i in _container_images(v)]
+    return []
 
 
 def _principals(statement: dict[str, Any]) -> list[tuple[str, str]]:

@@ -1,8 +1,11 @@
 """Config of the team's inference endpoint: `mlops:inference`.
 
 Two backends: `sagemaker` (default; serverless or real-time) and `kubernetes` (an existing
-cluster). Without a model (`model.dataUrl` / `model.uri`) no endpoint is deployed: the team first
-trains and registers one (see `mlops:retraining`), then names it here.
+cluster). Both serve a version of the team's registered model: a SageMaker Model Registry model
+package in the group `<scope>-<retraining.registeredModelName>`, which the stack creates and the
+retraining pipeline fills. Without `model.version` no endpoint is deployed, so a first `pulumi up`
+needs no model yet: the team trains, an ML engineer approves a version, then names it here
+(`mlopsctl model serve`).
 """
 
 from __future__ import annotations
@@ -14,16 +17,6 @@ from pydantic import Field, model_validator
 from settings.models.base import StrictModel
 from settings.values import IamRoleArn, InstanceType, OidcProviderArn, int_range, pattern
 
-S3Uri = Annotated[
-    str, pattern(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\S+", "an s3://bucket/key URI")
-]
-ModelUri = Annotated[
-    str,
-    pattern(
-        r"(models:/[^/\s]+/[^/\s]+|runs:/[0-9a-f]{32}/\S+|s3://\S+)",
-        "an MLflow model URI: models:/<name>/<version or @alias>, runs:/<run id>/<path> or s3://...",
-    ),
-]
 # Kubernetes quantities (Kubernetes API reference, Quantity, read 2026-11).
 CpuQuantity = Annotated[str, pattern(r"\d+(\.\d+)?m?", "a CPU quantity such as 500m or 2")]
 MemoryQuantity = Annotated[
@@ -36,11 +29,12 @@ ContextName = Annotated[str, pattern(r"[A-Za-z0-9][\w.:@/-]{0,252}", "a kubeconf
 
 
 class ModelConfig(StrictModel):
-    """The model to serve. `dataUrl` is a SageMaker model.tar.gz (unpacked to /opt/ml/model);
-    `uri` is passed to the serving image as MODEL_URI (it needs network access to MLflow/S3)."""
+    """The version to serve: a model package version of the team's group (1, 2, ...). Changing
+    it rolls the endpoint over blue/green (the Kubernetes deployment rolls)."""
 
-    data_url: S3Uri | None = None
-    uri: ModelUri | None = None
+    # Versions count from 1 and a versioned ARN ends in /[0-9]{1,9} (botocore's SageMaker model:
+    # ModelPackageVersion min 1, VersionedArnOrName pattern; botocore 1.43.117, read 2026-12).
+    version: Annotated[int, int_range(1, 999_999_999)] | None = None
 
 
 class DeploymentConfig(StrictModel):
@@ -142,27 +136,16 @@ class InferenceConfig(StrictModel):
     def _backend_needs(self) -> InferenceConfig:
         if isinstance(self.kubeconfig, dict) and set(self.kubeconfig) != {"secure"}:
             raise ValueError("kubeconfig: allowed: a string or a secret ({secure: ...})")
-        if self.backend == "kubernetes":
-            if not self.kubernetes.context and not self.kubeconfig:
-                raise ValueError(
-                    "backend = 'kubernetes' names no cluster; allowed: set "
-                    "kubernetes.context (a kubeconfig context) or the secret kubeconfig"
-                )
-            if self.model.data_url and not self.model.uri:
-                raise ValueError(
-                    "model.dataUrl is a SageMaker model archive; the kubernetes backend "
-                    "serves model.uri (models:/..., runs:/... or s3://<MLflow model dir>)"
-                )
-        elif self.sagemaker.network_isolation and self.model.uri and not self.model.data_url:
+        if self.backend == "kubernetes" and not self.kubernetes.context and not self.kubeconfig:
             raise ValueError(
-                "model.uri needs network access, but sagemaker.networkIsolation is true; "
-                "allowed: give model.dataUrl (a model.tar.gz) or set networkIsolation: false"
+                "backend = 'kubernetes' names no cluster; allowed: set "
+                "kubernetes.context (a kubeconfig context) or the secret kubeconfig"
             )
         return self
 
     @property
     def deploys_model(self) -> bool:
-        return bool(self.model.data_url or self.model.uri)
+        return self.model.version is not None
 
     def kubeconfig_value(self, placeholder: str) -> str | None:
         if isinstance(self.kubeconfig, dict):

@@ -18,6 +18,18 @@ from settings.values import (
 )
 
 ExperimentName = Annotated[str, pattern(r"[\w.-]{1,100}", "1-100 letters, digits, _ . -")]
+# The model is registered as `<scope>-<name>`, which is also its SageMaker model package group:
+# an EntityName, [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62} (botocore's SageMaker model, read 2026-12).
+# Lower case only: model package ARNs carry the group name in lower case, so IAM resources, the
+# served ARN and the group's name are then one string.
+RegisteredModelName = Annotated[
+    str,
+    pattern(
+        r"[a-z0-9](-*[a-z0-9]){0,39}",
+        "1-40 lower-case letters, digits and inner hyphens (it names a SageMaker model package "
+        "group)",
+    ),
+]
 
 
 class MonitorConfig(StrictModel):
@@ -44,7 +56,7 @@ class RetrainingConfig(StrictModel):
     max_runtime_hours: Annotated[int, int_range(1, 120)] = 4
     volume_size_gb: Annotated[int, int_range(1, 16384)] = 30
     experiment_name: ExperimentName | None = None  # default: <team>-training
-    registered_model_name: ExperimentName | None = None  # default: <team>-model
+    registered_model_name: RegisteredModelName | None = None  # default: <team>-model
     pipeline_arguments: list[
         Annotated[str, pattern(r"[\w.=:/-]{1,200}", "a kedro run argument")]
     ] = Field(default_factory=lambda: ["--pipeline", "training"])

@@ -120,7 +120,7 @@ def monitor_problems(settings: TeamView) -> list[str]:
             "mlops:retraining.monitor.enabled = true: needs a SageMaker real-time endpoint "
             "with data capture (serverless endpoints and the kubernetes backend capture no "
             "data); allowed: false, or inference.backend sagemaker with sagemaker.mode "
-            "realtime and a model"
+            "realtime"
         ]
     if not settings.monitoring_enabled:
         return []

@@ -38,7 +38,8 @@ SELF_HOSTED = {
         "workingHours": {"enabled": None},
     }
 }
-REALTIME = {"mlops:inference": {"sagemaker": {"mode": "realtime"}}}
+# A real-time endpoint serving model package version 3 (shipped stacks name no version yet).
+REALTIME = {"mlops:inference": {"model": {"version": 3}, "sagemaker": {"mode": "realtime"}}}
 
 
 @cache

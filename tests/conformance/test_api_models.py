@@ -9,7 +9,6 @@ import re
 import pytest
 
 from mlopsctl.conformance.api_check import unmapped_properties
-from mlopsctl.plan import plan_stack
 from tests.conformance.helpers import (
     NOTEBOOK_LAB,
     REALTIME,
@@ -22,6 +21,7 @@ from tests.conformance.helpers import (
     plan_changed,
     with_change,
 )
+from tests.conftest import plan_served
 
 NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
 DOMAIN = "aws:sagemaker/domain:Domain"
@@ -40,7 +40,7 @@ def notebooks():
 
 @pytest.fixture(scope="module")
 def fraud():
-    return plan_stack("fraud-dev")
+    return plan_served("fraud-dev")
 
 
 def test_notebook_instance_type_outside_the_enum_is_named(notebooks):

@@ -13,8 +13,8 @@ import zoneinfo
 import pytest
 
 from mlopsctl.conformance import check_plan
-from mlopsctl.plan import plan_stack
 from tests.conformance.helpers import one_finding, with_change
+from tests.conftest import plan_served
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
 SERVICE = "kubernetes:core/v1:Service"
@@ -25,7 +25,7 @@ RULE = "kubernetes-name"
 
 @pytest.fixture(scope="module")
 def vision():
-    return plan_stack("vision-dev")
+    return plan_served("vision-dev")
 
 
 def _one(plan, type_token):

@@ -1,6 +1,8 @@
 """The planned model journey, run for real: DVC data -> retraining image -> registry -> endpoint.
 
-Everything the images are given comes from fraud-dev's plan JSON, not rebuilt here:
+Everything the images are given comes from the plan JSON of fraud-dev serving model package
+version 1 (`mlops:inference.model.version: 1`, what the team sets once that version exists),
+not rebuilt here:
 
 1. the SageMaker pipeline's `pipelineDefinition` (its step's entrypoint, arguments and
    environment), the exported `dvcRemote` / `dvcRemoteCommands`, and the SageMaker model's
@@ -11,9 +13,12 @@ Everything the images are given comes from fraud-dev's plan JSON, not rebuilt he
 3. the pipeline image's planned entrypoint (`run-pipeline`, found on PATH as in the image) runs
    in that repo with the planned environment: it `dvc pull`s the data from MLOPS_DVC_REMOTE_URL
    (local copy and DVC cache deleted first), trains, logs a run and registers a version under
-   the planned MLOPS_REGISTERED_MODEL_NAME;
-4. the inference image's entrypoint serves `models:/<planned name>/<that version>` with the
-   planned model environment and answers `/ping` and `/invocations`.
+   the planned MLOPS_REGISTERED_MODEL_NAME, then packages that version into the planned model
+   package group (created first, as the stack does) as version 1, PendingManualApproval; its
+   ARN is the one the planned SageMaker Model serves;
+4. the package's archive, unpacked as SageMaker unpacks it in /opt/ml/model, is served by the
+   inference image's entrypoint with the planned model environment: `/ping` and
+   `/invocations` answer.
 
 Planned values that cannot be used as they are, and what replaces them:
 
@@ -23,8 +28,8 @@ Planned values that cannot be used as they are, and what replaces them:
 * AWS: the planned bucket lives on moto, reached through AWS_ENDPOINT_URL (and, for the data
   scientist's push, a `--local` `endpointurl` next to the exported remote commands); the
   credentials are moto's administrator keys, not the execution role's.
-* The model's planned `modelDataUrl` (an S3 tarball) is replaced by MODEL_URI
-  `models:/<registered name>/<version>`; the listen port is a free loopback port.
+* SageMaker's own download of the package's archive is done by the test (boto3 on moto); the
+  listen port is a free loopback port.
 """
 
 from __future__ import annotations
@@ -34,13 +39,14 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from mlopsctl.plan import plan_stack
+from tests.conftest import plan_variant
 from tests.containers.container_test_utils import (
     COMMAND_TIMEOUT,
     CONTAINERS_DIR,
@@ -57,6 +63,8 @@ from tests.support.moto_server import moto_server
 pytestmark = [pytest.mark.e2e, slow_test]  # moto_server, kedro, dvc and a scoring server
 
 STACK = "fraud-dev"
+SERVED_VERSION = 1  # the first version a retraining run packages
+GROUP = "aws:sagemaker/modelPackageGroup:ModelPackageGroup"
 TEMPLATE = CONTAINERS_DIR / "pipeline"
 SERVE_SCRIPT = CONTAINERS_DIR / "inference" / "serve"
 FEATURES = ["tenure_months", "monthly_charges", "support_calls", "contract_years"]
@@ -80,6 +88,10 @@ def _planned(plan: dict) -> dict:
         "arguments": app.get("ContainerArguments", []),
         "env": step["Arguments"]["Environment"],
         "model_env": models[0]["inputs"]["primaryContainer"].get("environment", {}),
+        "model_package": models[0]["inputs"]["primaryContainer"]["modelPackageName"],
+        "group": next(r for r in plan["resources"] if r["type"] == GROUP)["inputs"][
+            "modelPackageGroupName"
+        ],
         "dvc_remote": plan["exports"]["dvcRemote"],
         "dvc_commands": plan["exports"]["dvcRemoteCommands"],
         "account": plan["exports"]["mlflowTrackingUri"].split(":")[4],
@@ -213,8 +225,30 @@ def _serve_and_predict(start_process, planned: dict, overrides: dict, row: pd.Da
     assert status == 200, "step 4 (serve): /ping"
     status, body = post_json(f"{base}/invocations", {"dataframe_split": row.to_dict("split")})
     assert status == 200, f"step 4 (serve): /invocations answered {status}: {body}"
-    assert overrides["MODEL_URI"] in log_path.read_text(errors="replace"), "step 4: model URI"
+    assert overrides["MODEL_PATH"] in log_path.read_text(errors="replace"), "step 4: model path"
     return body["predictions"]
+
+
+def _the_package_sagemaker_serves(server, planned: dict, model_dir: Path) -> dict:
+    """Step 3's package, as SageMaker reads it for the planned Model: approval status, and the
+    archive unpacked into `model_dir` (what SageMaker mounts at /opt/ml/model)."""
+    step = "step 3 (model package)"
+    sagemaker = server.client("sagemaker")
+    package = sagemaker.describe_model_package(ModelPackageName=planned["model_package"])
+    assert package["ModelPackageArn"] == planned["model_package"], f"{step}: {package}"
+    assert package["ModelPackageGroupName"] == planned["group"], f"{step}: {package}"
+    container = package["InferenceSpecification"]["Containers"][0]
+    assert container["Image"] == planned["env"]["MLOPS_INFERENCE_IMAGE"], f"{step}: image"
+    url = container["ModelDataUrl"]
+    assert url.startswith(planned["env"]["MLOPS_MODEL_PACKAGE_S3_URI"] + "/"), f"{step}: {url}"
+    bucket, _, key = url.removeprefix("s3://").partition("/")
+    archive = model_dir.parent / "model.tar.gz"
+    server.client("s3").download_file(bucket, key, str(archive))
+    model_dir.mkdir()
+    with tarfile.open(archive) as tar:
+        tar.extractall(model_dir, filter="data")
+    assert (model_dir / "MLmodel").is_file(), f"{step}: no MLmodel at the archive's root"
+    return package
 
 
 def _push_pull_and_train(tmp_path: Path, planned: dict, resolving: subprocess.Popen):
@@ -224,9 +258,16 @@ def _push_pull_and_train(tmp_path: Path, planned: dict, resolving: subprocess.Po
     region = env["AWS_DEFAULT_REGION"]
     with moto_server(tmp_path, account_id=planned["account"], region=region) as server:
         # Step 2: the planned DVC bucket and a data scientist's push.
-        bucket = remote_url.removeprefix("s3://").split("/")[0]
-        server.client("s3").create_bucket(
-            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
+        # What the first `pulumi up` created: the DVC and artifacts buckets, the empty group.
+        for bucket in (
+            remote_url.removeprefix("s3://").split("/")[0],
+            env["MLOPS_ARTIFACTS_BUCKET"],
+        ):
+            server.client("s3").create_bucket(
+                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
+            )
+        server.client("sagemaker").create_model_package_group(
+            ModelPackageGroupName=planned["group"]
         )
         aws = _aws_env(tmp_path, server.admin)
         repo = tmp_path / "repo"
@@ -243,6 +284,8 @@ def _push_pull_and_train(tmp_path: Path, planned: dict, resolving: subprocess.Po
         run_env = {**aws, **env, "MLFLOW_TRACKING_URI": tracking_uri}
         run_env["AWS_ENDPOINT_URL"] = server.endpoint
         log = _run_pipeline(repo, planned, run_env, tmp_path)
+        package = _the_package_sagemaker_serves(server, planned, tmp_path / "opt-ml-model")
+    assert package["ModelApprovalStatus"] == "PendingManualApproval", "step 3: not pending"
     assert f"using DVC remote {remote_url}" in log, f"step 3: no pull from the remote:\n{log}"
     restored = repo / data_path
     assert restored.is_file(), f"step 3: {data_path} not restored by dvc pull:\n{log}"
@@ -252,7 +295,8 @@ def _push_pull_and_train(tmp_path: Path, planned: dict, resolving: subprocess.Po
 
 def test_planned_pipeline_trains_registers_and_serves(tmp_path: Path, start_process):
     # Step 1: the plan JSON.
-    plan = plan_stack(STACK).to_json()
+    served = {"mlops:inference": {"model": {"version": SERVED_VERSION}}}
+    plan = plan_variant(STACK, served).to_json()
     planned = _planned(plan)
     env = planned["env"]
     assert env["MLOPS_DVC_REMOTE_URL"] == planned["dvc_remote"]["url"], "step 1: DVC remote"
@@ -268,9 +312,10 @@ def test_planned_pipeline_trains_registers_and_serves(tmp_path: Path, start_proc
             resolving.communicate()
     version = _registered_version(tracking_uri, planned, env["MLOPS_TRAINING_DATA"])
 
-    # Step 4: the endpoint serves that registered version.
-    model_uri = f"models:/{env['MLOPS_REGISTERED_MODEL_NAME']}/{version}"
+    assert version == SERVED_VERSION, "step 3: the first run registers MLflow version 1"
+
+    # Step 4: the endpoint serves the package's archive, where SageMaker unpacks it.
     row = pd.read_csv(restored)[FEATURES].astype("float64").head(1)
-    overrides = {"MLFLOW_TRACKING_URI": tracking_uri, "MODEL_URI": model_uri}
+    overrides = {"MODEL_PATH": str(tmp_path / "opt-ml-model")}
     predictions = _serve_and_predict(start_process, planned, overrides, row)
     assert len(predictions) == 1 and predictions[0] in (0, 1), f"step 4: {predictions}"

@@ -13,6 +13,7 @@ import yaml
 
 from mlopsctl.plan import plan_stack
 from mlopsctl.plan.prerequisites import prerequisites
+from tests.conftest import plan_variant
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,3 +69,17 @@ def test_plan_json_and_output_carry_them():
     assert {"kind": "IAM OIDC provider", "value": oidc} in [
         {k: p[k] for k in ("kind", "value")} for p in document["prerequisites"]
     ]
+
+
+def test_pinned_images_are_listed_and_built_ones_are_not():
+    """Images named in mlops:registry.images live in repositories the stack creates: CI pushes
+    them after the first `pulumi up`, before a run. Images the stack builds itself are not."""
+    images = _config("fraud-dev")["mlops:registry"]["images"]
+    listed = {
+        p.value
+        for p in prerequisites(plan_stack("fraud-dev"))
+        if p.kind.startswith("container image")
+    }
+    assert listed == {images["inference"], images["pipeline"]}
+    built = plan_variant("fraud-dev", {"mlops:registry": {"images": None}})
+    assert not [p for p in prerequisites(built) if p.kind.startswith("container image")]

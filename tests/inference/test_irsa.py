@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from mlopsctl.access.evaluator import evaluate, evaluate_trust
-from tests.conftest import plan_variant, policy_document
+from tests.conftest import plan_served, plan_variant, policy_document
 
 ROLE, ROLE_POLICY = "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
@@ -21,15 +21,15 @@ OTHER_ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789AB
 FRAUD_KUBERNETES = {
     "mlops:inference": {
         "backend": "kubernetes",
-        "model": {"dataUrl": None, "uri": "models:/fraud-classifier/3"},
+        "model": {"version": 3},
         "kubernetes": {"context": "dev-cluster", "oidcProviderArn": PROVIDER},
     }
 }
 
 
 @pytest.fixture(scope="module")
-def vision(plan):
-    return plan("vision-dev")
+def vision():
+    return plan_served("vision-dev")
 
 
 @pytest.fixture(scope="module")
@@ -83,28 +83,26 @@ def test_only_that_service_account_of_the_cluster_assumes_the_role(request, stac
     [("vision", "vision", "vision-detector"), ("fraud", "fraud", "fraud-classifier")],
 )
 def test_model_server_reads_its_model_and_nothing_of_another_team(request, stack, team, model):
+    """The served package (version 3 of `mlops-<team>-dev-<model>`, AWS's versioned ARN form)
+    and its archive under model-packages/ of the team's artifacts bucket; nothing else."""
     plan = request.getfixturevalue(stack)
     _, _, policy = _role_of(plan, "service-account")
     bucket = f"mlops-{team}-dev-artifacts-210987654321"
-    tracking = plan.exports["mlflowTrackingUri"]  # the managed tracking server's ARN
-    assert tracking.startswith("arn:aws:sagemaker:eu-west-1:210987654321:mlflow-tracking-server/")
-    for action in (
-        "sagemaker-mlflow:GetRegisteredModel",
-        "sagemaker-mlflow:GetModelVersion",
-        "sagemaker-mlflow:GetDownloadURIForModelVersionArtifacts",
-    ):
-        assert evaluate([policy], action, tracking, {}) == "allow", action
-    assert evaluate([policy], "sagemaker-mlflow:CreateModelVersion", tracking, {}) == "deny"
-    artifact = f"arn:aws:s3:::{bucket}/mlflow/3/abc/artifacts/{model}/MLmodel"
-    assert evaluate([policy], "s3:GetObject", artifact, {}) == "allow"
-    assert evaluate([policy], "s3:PutObject", artifact, {}) == "deny"
-    listing = {"s3:prefix": "mlflow/3/abc/"}
-    assert evaluate([policy], "s3:ListBucket", f"arn:aws:s3:::{bucket}", listing) == "allow"
+    group = f"mlops-{team}-dev-{model}"
+    served = f"arn:aws:sagemaker:eu-west-1:210987654321:model-package/{group}/3"
+    assert evaluate([policy], "sagemaker:DescribeModelPackage", served, {}) == "allow"
+    assert evaluate([policy], "sagemaker:DescribeModelPackage", served[:-1] + "2", {}) == "deny"
+    assert evaluate([policy], "sagemaker:UpdateModelPackage", served, {}) == "deny"
+    archive = f"arn:aws:s3:::{bucket}/model-packages/{group}/5/model.tar.gz"
+    assert evaluate([policy], "s3:GetObject", archive, {}) == "allow"
+    assert evaluate([policy], "s3:PutObject", archive, {}) == "deny"
     other = "payments" if team != "payments" else "vision"
-    foreign = f"arn:aws:s3:::mlops-{other}-dev-artifacts-210987654321/mlflow/1/MLmodel"
+    foreign = f"arn:aws:s3:::mlops-{other}-dev-artifacts-210987654321/model-packages/x/1/m.tgz"
     assert evaluate([policy], "s3:GetObject", foreign, {}) == "deny"
     raw = f"arn:aws:s3:::mlops-{team}-dev-raw-210987654321/data.csv"
     assert evaluate([policy], "s3:GetObject", raw, {}) == "deny"
+    tracking = plan.exports["mlflowTrackingUri"]  # the server needs no MLflow access
+    assert evaluate([policy], "sagemaker-mlflow:GetModelVersion", tracking, {}) == "deny"
     key = plan.exports["teamKmsKeyArn"]
     assert evaluate([policy], "kms:Decrypt", key, {}) == "allow"
     assert evaluate([policy], "kms:Encrypt", key, {}) == "deny"
@@ -129,6 +127,13 @@ def test_retraining_pod_writes_models_and_reads_data(vision):
     assert evaluate([policy], "s3:PutObject", foreign, {}) == "deny"
     job = f"arn:aws:sagemaker:eu-west-1:210987654321:training-job/{scope}-x"
     assert evaluate([policy], "sagemaker:CreateTrainingJob", job, {}) == "deny"
+    version = f"arn:aws:sagemaker:eu-west-1:210987654321:model-package/{scope}-vision-detector/4"
+    pending = {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+    approved = {"sagemaker:ModelApprovalStatus": "Approved"}
+    assert evaluate([policy], "sagemaker:CreateModelPackage", version, pending) == "allow"
+    assert evaluate([policy], "sagemaker:CreateModelPackage", version, approved) == "deny"
+    other = "arn:aws:sagemaker:eu-west-1:210987654321:model-package/mlops-fraud-dev-x/1"
+    assert evaluate([policy], "sagemaker:CreateModelPackage", other, pending) == "deny"
 
 
 def _model_server_resources(plan) -> dict:
@@ -141,7 +146,7 @@ def test_replicas_request_no_gpu_unless_configured(vision):
     resources = _model_server_resources(vision)
     for part in ("requests", "limits"):
         assert "nvidia.com/gpu" not in resources[part]
-    gpu = plan_variant("vision-dev", {"mlops:inference": {"kubernetes": {"gpus": 1}}})
+    gpu = plan_served("vision-dev", {"mlops:inference": {"kubernetes": {"gpus": 1}}})
     resources = _model_server_resources(gpu)
     assert resources["requests"]["nvidia.com/gpu"] == "1"
     assert resources["limits"]["nvidia.com/gpu"] == "1"

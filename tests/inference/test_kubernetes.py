@@ -6,8 +6,8 @@ K8S = "kubernetes:"
 
 
 @pytest.fixture(scope="module")
-def vision(plan):
-    return plan("vision-dev")
+def vision(served):
+    return served("vision-dev")
 
 
 def _one(result, kind, name=None):
@@ -62,8 +62,12 @@ def test_deployment_probes_limits_and_hardening(vision):
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert pod["serviceAccountName"] == "model-server"
     env = {e["name"]: e["value"] for e in container["env"]}
-    assert env["MODEL_URI"] == "models:/vision-detector/2"
-    assert env["MLFLOW_TRACKING_URI"] == vision.exports["mlflowTrackingUri"]
+    served = (
+        "arn:aws:sagemaker:eu-west-1:210987654321:model-package/mlops-vision-dev-vision-detector/3"
+    )
+    assert env["MODEL_PACKAGE_ARN"] == served
+    mounts = {m["mountPath"] for m in container["volumeMounts"]}
+    assert any(env["MODEL_PATH"].startswith(m + "/") for m in mounts)  # writable: an emptyDir
 
 
 def test_service_autoscaler_and_disruption_budget(vision):

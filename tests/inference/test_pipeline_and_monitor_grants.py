@@ -11,7 +11,7 @@ import pytest
 
 from mlopsctl.access.evaluator import evaluate
 from mlopsctl.access.facts import facts_of
-from mlopsctl.plan import plan_stack
+from tests.conftest import plan_served
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 JOB_DEFINITION = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
@@ -33,7 +33,8 @@ def _documents(facts, arn: str) -> list[dict]:
 
 class Journey:
     def __init__(self, stack: str):
-        self.plan = plan_stack(stack)
+        # Served (model.version set), so production's monitor runs over its endpoint.
+        self.plan = plan_served(stack)
         self.facts = facts_of(self.plan)
         pipeline = self.plan.one(PIPELINE)
         self.pipeline_arn = str(pipeline.outputs["arn"])

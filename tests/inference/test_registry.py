@@ -1,5 +1,7 @@
 """ECR repositories and images, under the plan engine."""
 
+import json
+
 import pytest
 
 from tests.conftest import policy_document
@@ -88,8 +90,7 @@ def test_lifecycle_policy_follows_config(plan_with):
 def test_configured_images_need_no_docker_build(plan):
     result = plan("fraud-dev")
     assert result.of_type(IMAGE) == []
-    model = result.one("aws:sagemaker/model:Model")
-    assert model.inputs["primaryContainer"]["image"] == result.exports["imageUris"]["inference"]
+    assert _packaged_image(result) == result.exports["imageUris"]["inference"]
 
 
 def test_without_configured_images_they_are_built_and_pushed_to_the_team_repository(plan_with):
@@ -110,8 +111,15 @@ def test_without_configured_images_they_are_built_and_pushed_to_the_team_reposit
         # What is deployed is the pushed digest, not a tag.
         assert result.exports["imageUris"][name] == image.outputs["repoDigest"]
         assert "@sha256:" in result.exports["imageUris"][name]
-    model = result.one("aws:sagemaker/model:Model")
-    assert model.inputs["primaryContainer"]["image"] == result.exports["imageUris"]["inference"]
+    assert _packaged_image(result) == result.exports["imageUris"]["inference"]
+
+
+def _packaged_image(result) -> str:
+    """The inference image retraining runs name in the model packages they register (what a
+    served version runs)."""
+    pipeline = result.one("aws:sagemaker/pipeline:Pipeline")
+    (step,) = json.loads(pipeline.inputs["pipelineDefinition"])["Steps"]
+    return step["Arguments"]["Environment"]["MLOPS_INFERENCE_IMAGE"]
 
 
 @pytest.mark.parametrize(

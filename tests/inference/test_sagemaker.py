@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import policy_document
+from tests.conftest import plan_served, policy_document
 
 MODEL = "aws:sagemaker/model:Model"
 CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -13,13 +13,13 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
 @pytest.fixture(scope="module")
-def prod(plan):
-    return plan("fraud-prod")
+def prod(served):
+    return served("fraud-prod")
 
 
 @pytest.fixture(scope="module")
-def dev(plan):
-    return plan("fraud-dev")
+def dev(served):
+    return served("fraud-dev")
 
 
 def test_dev_endpoint_is_serverless_and_encrypted(dev):
@@ -33,7 +33,10 @@ def test_dev_endpoint_is_serverless_and_encrypted(dev):
     assert dev.of_type("aws:appautoscaling/target:Target") == []
     model = dev.one(MODEL).inputs
     assert model["executionRoleArn"] == dev.exports["executionRoleArns"]["endpoint"]
-    assert model["primaryContainer"]["modelDataUrl"].startswith("s3://mlops-fraud-dev-artifacts-")
+    served = (
+        "arn:aws:sagemaker:eu-west-1:210987654321:model-package/mlops-fraud-dev-fraud-classifier/3"
+    )
+    assert model["primaryContainer"]["modelPackageName"] == served
 
 
 def test_prod_model_is_network_isolated_in_the_private_subnets(prod, plan):
@@ -165,13 +168,13 @@ def test_prod_monitors_captured_data_isolated_and_encrypted(prod, plan):
 
 
 def test_dev_realtime_override_turns_on_capture_and_monitoring(plan_with):
-    result = plan_with("fraud-dev", {"mlops:inference": {"sagemaker": {"mode": "realtime"}}})
+    result = plan_served("fraud-dev", {"mlops:inference": {"sagemaker": {"mode": "realtime"}}})
     assert result.one(CONFIG).inputs["dataCaptureConfig"]["enableCapture"] is True
     assert result.one(MODEL).inputs["enableNetworkIsolation"] is True
     assert len(result.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")) == 1
 
 
 def test_no_model_means_no_endpoint_but_retraining(plan_with):
-    result = plan_with("fraud-dev", {"mlops:inference": {"model": None}})
+    result = plan_with("fraud-dev", {"mlops:inference": {"model": None}})  # the shipped default
     assert result.of_type(ENDPOINT) == []
     assert len(result.of_type("aws:sagemaker/pipeline:Pipeline")) == 1

@@ -9,6 +9,7 @@ import pytest
 
 from mlopsctl.plan.model import Plan
 from policies.registry import policy_names
+from tests.conftest import SERVED, TEAM_STACKS, deep_merge
 from tests.policies.helpers import (
     account,
     add,
@@ -158,6 +159,8 @@ CONFIG_CHANGES: dict[str, dict] = {
 def test_rule_passes_its_compliant_case(policy: str, plan, plan_with) -> None:
     stack, evidence, build = EVIDENCE[policy]
     changes = CONFIG_CHANGES.get(policy)
+    if stack in TEAM_STACKS:  # a team that serves a model, so endpoints and servers are planned
+        changes = deep_merge(SERVED, changes or {})
     planned = plan_with(stack, changes) if changes else plan(stack)
     if build:
         build(planned)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from policies.registry import policy_names
+from tests.conftest import SERVED, TEAM_STACKS, deep_merge
 from tests.policies.corpus import CASES
 from tests.policies.corpus.cases import Case
 from tests.policies.helpers import caught
@@ -18,7 +19,9 @@ from tests.policies.helpers import caught
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_insecure_variant_is_caught_by_its_rule(case: Case, plan, plan_with) -> None:
-    planned = plan_with(case.stack, case.config) if case.config else plan(case.stack)
+    # Variants of team stacks that serve a model (the shipped ones name no version yet).
+    changes = deep_merge(SERVED, case.config) if case.stack in TEAM_STACKS else case.config
+    planned = plan_with(case.stack, changes) if changes else plan(case.stack)
     if case.mutate:
         case.mutate(planned)
     found = caught(planned, case.pack)

@@ -86,7 +86,7 @@ def test_studio_hides_the_gpu_types_the_team_may_not_start(narrow_plan):
         (
             "mlops:inference",
             {
-                "model": {"dataUrl": "s3://mlops-fraud-dev-artifacts-210987654321/m/model.tar.gz"},
+                "model": {"version": 1},
                 "sagemaker": {"mode": "realtime", "instanceType": "ml.g6.xlarge"},
             },
         ),

@@ -1,4 +1,4 @@
-"""Training pipeline: split, train, evaluate, log to and register in MLflow."""
+"""Training pipeline: split, train, evaluate, log to and register in MLflow, package."""
 
 from .pipeline import create_pipeline
 

@@ -3,6 +3,7 @@
 from kedro.pipeline import Pipeline, node
 
 from .nodes import evaluate_model, log_to_mlflow, split_data, train_model
+from .packaging import package_model
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -38,6 +39,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 },
                 outputs="mlflow_run",
                 name="log_to_mlflow",
+            ),
+            node(
+                package_model,
+                inputs=["mlflow_run", "params:model_package"],
+                outputs="model_package",
+                name="package_model",
             ),
         ]
     )
