@@ -127,6 +127,7 @@ class EnvironmentLayer(pulumi.ComponentResource):
                     endpoint: INTERFACE_ENDPOINT_SERVICES[endpoint].format(region=settings.region)
                     for endpoint in net.interface_endpoints
                 },
+                interface_endpoint_azs=net.resolved_interface_endpoint_azs(settings.production),
                 flow_log_destination_arn=audit.arn.apply(lambda arn: f"{arn}/{FLOW_LOG_PREFIX}"),
                 egress=self._egress(),
                 vpc_id=net.vpc_id,

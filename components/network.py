@@ -1,9 +1,10 @@
 """Network: a private VPC with the endpoints the platform needs, or adoption of existing ids.
 
 Create mode: private subnets in every configured AZ; AWS services are reached through an S3
-gateway endpoint and interface endpoints; the default security group is emptied; flow logs go
-to the environment's audit bucket. Egress beyond AWS (git hosts, package mirrors) is what
-`egress` chooses (`components/network_egress.py`): by default none, no internet gateway, no NAT.
+gateway endpoint and interface endpoints (in every AZ, or in the first one only); the default
+security group is emptied; flow logs go to the environment's audit bucket. Egress beyond AWS
+(git hosts, package mirrors) is what `egress` chooses (`components/network_egress.py`): by
+default none, no internet gateway, no NAT.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class NetworkArgs:
     # Interface endpoints: logical name (in resource names and Name tags) -> PrivateLink service
     # name, e.g. {"sts": "com.amazonaws.eu-west-1.sts"}.
     interface_endpoints: dict[str, str] = field(default_factory=dict)
+    # Where their network interfaces are: the first zone's private subnet only (`one`: cheaper,
+    # the other zones reach it across zones, billed per GB; that zone's outage cuts them off) or
+    # every zone's (`all`).
+    interface_endpoint_azs: Literal["one", "all"] = "all"
     flow_log_destination_arn: pulumi.Input[str] | None = None
     egress: EgressArgs = field(default_factory=EgressArgs)
     # Adopt mode: the existing network's ids.
@@ -105,6 +110,7 @@ class Network(pulumi.ComponentResource):
             description="HTTPS to S3 through the gateway endpoint",
             opts=child,
         )
+        endpoint_subnets = subnets[:1] if args.interface_endpoint_azs == "one" else subnets
         for endpoint, service in args.interface_endpoints.items():
             aws.ec2.VpcEndpoint(
                 f"{name}-{endpoint}",
@@ -112,7 +118,7 @@ class Network(pulumi.ComponentResource):
                 service_name=service,
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
-                subnet_ids=[s.id for s in subnets],
+                subnet_ids=[s.id for s in endpoint_subnets],
                 security_group_ids=[endpoint_sg.id],
                 tags={"Name": f"{args.name}-{endpoint}"},
                 opts=child,

@@ -62,6 +62,8 @@ class PersonasArgs:
     # Production: S3 objects nobody may overwrite or delete (what is served, the lab's
     # environment file), as `bucket purpose -> keys`.
     protected_object_keys: dict[str, list[str]] = field(default_factory=dict)
+    # The team's MLflow kind: `app`, `sagemaker` (tracking server) or `self-hosted`.
+    tracking_kind: str = "sagemaker"
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.personas if p not in PERSONA_POLICIES]
@@ -75,8 +77,12 @@ class PersonasArgs:
         return (*self.personas, *SERVICE_EXECUTION_ROLES)
 
 
-def team_access(args: PersonasArgs, kms_key_arn: str, domain_id: str = "") -> TeamAccess:
-    """The plain values the documents are built from (also used by tests and mlopsctl)."""
+def team_access(
+    args: PersonasArgs, kms_key_arn: str, domain_id: str = "", mlflow_arn: str = ""
+) -> TeamAccess:
+    """The plain values the documents are built from (also used by tests and mlopsctl).
+    `mlflow_arn`: the team's MLflow App or tracking server (default: the server's ARN, which
+    its name fixes; an app's ARN is assigned by AWS)."""
     n = args.naming
     notebook_instances = (
         {m: notebook_instance_name(n, m) for m in args.lab_members}
@@ -93,7 +99,9 @@ def team_access(args: PersonasArgs, kms_key_arn: str, domain_id: str = "") -> Te
         bucket_arns={p: n.bucket_arn(p) for p in args.bucket_classifications},
         bucket_classifications=dict(args.bucket_classifications),
         kms_key_arn=kms_key_arn,
-        mlflow_tracking_server_arn=n.arn("sagemaker", f"mlflow-tracking-server/{n.name('mlflow')}"),
+        mlflow_tracking_server_arn=mlflow_arn
+        or n.arn("sagemaker", f"mlflow-tracking-server/{n.name('mlflow')}"),
+        mlflow_kind="app" if args.tracking_kind == "app" else "tracking-server",
         instance_types=list(args.instance_types),
         role_arns={p: n.role_arn(p) for p in args.personas},
         execution_role_arns={k: n.role_arn(k, "exec") for k in args.execution_roles},
@@ -174,14 +182,20 @@ class Personas(pulumi.ComponentResource):
             {"roleArns": self.role_arns, "executionRoleArns": self.execution_role_arns}
         )
 
-    def grant(self, studio_domain_id: pulumi.Input[str] | None = None) -> None:
-        """Attach every role's permissions, once the lab exists: the grants name the team's Studio
-        domain, whose profiles use the execution roles (roles, then the domain, then these)."""
+    def grant(
+        self,
+        studio_domain_id: pulumi.Input[str] | None = None,
+        mlflow_arn: pulumi.Input[str] | None = None,
+    ) -> None:
+        """Attach every role's permissions, once the lab and MLflow exist: the grants name the
+        team's Studio domain, whose profiles use the execution roles (roles, then the domain,
+        then these), and the team's MLflow App or tracking server."""
         args = self._args
         access = pulumi.Output.all(
             pulumi.Output.from_input(args.kms_key_arn),
             pulumi.Output.from_input(studio_domain_id or ""),
-        ).apply(lambda values: team_access(args, values[0], values[1]))
+            pulumi.Output.from_input(mlflow_arn or ""),
+        ).apply(lambda values: team_access(args, values[0], values[1], values[2]))
         builders = {
             **{p: PERSONA_POLICIES[p] for p in args.personas},
             **{f"{p}-exec": (lambda a, p=p: persona_execution_policy(a, p)) for p in args.personas},

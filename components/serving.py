@@ -77,6 +77,7 @@ class ServingArgs:
     # The team's guardrail policy, attached to the service accounts' roles like every team role.
     guardrail_policy_arn: pulumi.Input[str] | None = None
     tracking_server_arn: pulumi.Input[str] | None = None
+    tracking_kind: str = "sagemaker"  # app | sagemaker | self-hosted
     retraining: RetrainingSpec = field(default_factory=RetrainingSpec)
     # Model Monitor over the SageMaker endpoint's captured data; None: no monitoring.
     monitor: MonitorSpec | None = None
@@ -226,6 +227,7 @@ class Serving(pulumi.ComponentResource):
                 ),
                 tracking_server_arn=v[1],
                 model_package_arn=spec.model_package_arn,
+                mlflow_kind="app" if args.tracking_kind == "app" else "tracking-server",
             )
         )
         role = ServiceAccountRole(

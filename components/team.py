@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 
+from components.budget import TeamBudget, TeamBudgetArgs
 from components.encryption import KmsKey, KmsKeyArgs
 from components.inference import BlueGreenDeployment, EndpointSpec
 from components.inference_kubernetes import KubernetesServingSpec
@@ -71,9 +72,11 @@ class TeamLayer(pulumi.ComponentResource):
         buckets = self._buckets(key)
         personas = self._personas(key)
         lab = self._lab(key, personas)
-        personas.grant(lab.domain_id)  # the grants name the team's Studio domain
-        tracking = self._tracking(key, buckets)
+        tracking = self._tracking(key, buckets, lab)
+        # The grants name the team's Studio domain and its MLflow (an app's ARN is AWS's).
+        personas.grant(lab.domain_id, tracking.tracking_server_arn)
         serving = self._serving(key, buckets, personas, tracking, tags)
+        self.budget = self._budget(tags)
         self.exports = team_exports(
             team=settings.team.name,
             environment=settings.environment,
@@ -175,6 +178,7 @@ class TeamLayer(pulumi.ComponentResource):
                 lab_kind=settings.lab.kind,
                 lab_auth_mode=settings.lab.auth_mode,
                 lab_members={m.name: m.persona for m in settings.lab.members},
+                tracking_kind=settings.tracking.kind,
                 protected_object_keys=protected_object_keys(
                     (yml.bucket, yml.path) if yml is not None and yml.source == "s3" else None,
                 ),
@@ -221,7 +225,7 @@ class TeamLayer(pulumi.ComponentResource):
             self.child,
         )
 
-    def _tracking(self, key: KmsKey, buckets: Mapping[str, SecureBucket]) -> Tracking:
+    def _tracking(self, key: KmsKey, buckets: Mapping[str, SecureBucket], lab: Lab) -> Tracking:
         settings, tracking = self.settings, self.settings.tracking
         return Tracking(
             "tracking",
@@ -232,6 +236,7 @@ class TeamLayer(pulumi.ComponentResource):
                 artifacts_bucket_arn=buckets["artifacts"].arn,
                 kind=tracking.kind,
                 production=settings.production,
+                studio_domain_id=lab.domain_id if lab.kind == "studio" else None,
                 size=tracking.size,
                 mlflow_version=tracking.mlflow_version,
                 automatic_model_registration=tracking.automatic_model_registration,
@@ -300,8 +305,26 @@ class TeamLayer(pulumi.ComponentResource):
                 kubernetes_role_arn=settings.inference.kubernetes.irsa_role_arn,
                 guardrail_policy_arn=personas.guardrail_policy_arn,
                 tracking_server_arn=tracking.tracking_server_arn,
+                tracking_kind=settings.tracking.kind,
                 retraining=_from_config(RetrainingSpec, retraining),
                 monitor=monitor,
+            ),
+            self.child,
+        )
+
+    def _budget(self, tags: Mapping[str, str]) -> TeamBudget:
+        """An AWS Budget on what the provider tagged with the team and environment."""
+        team, alerts = self.settings.team, self.settings.team.budget_alerts
+        return TeamBudget(
+            "budget",
+            TeamBudgetArgs(
+                naming=self.naming,
+                monthly_limit_usd=team.monthly_budget_usd,
+                owner_email=self.settings.owner,
+                cost_allocation_tags={key: tags[key] for key in ("team", "environment")},
+                forecasted_threshold_percent=alerts.forecasted_percent,
+                actual_threshold_percent=alerts.actual_percent,
+                extra_subscriber_emails=tuple(alerts.extra_emails),
             ),
             self.child,
         )

@@ -1,6 +1,7 @@
-"""Experiment tracking: one MLflow tracking server per team and environment.
+"""Experiment tracking: one MLflow per team and environment.
 
-`sagemaker` (default): a managed SageMaker MLflow tracking server with its own least-privilege
+`app` (default): a SageMaker MLflow App, serverless (`tracking_app.py`). `sagemaker`: a managed
+SageMaker MLflow tracking server with its own least-privilege
 role, artifacts under `s3://<artifacts bucket>/mlflow`, stopped and started on a working-hours
 schedule (`working_hours`). `self-hosted` (`tracking_self_hosted.py`): the image of
 `containers/mlflow/` on ECS Fargate in the private subnets, behind an internal HTTPS load
@@ -20,7 +21,6 @@ import pulumi_aws as aws
 from components.documents.tracking import (
     MLFLOW_PREFIX,
     WORKING_HOURS_ACTIONS,
-    tracking_server_policy,
     working_hours_input,
     working_hours_schedule_policy,
     working_hours_target_arn,
@@ -28,6 +28,8 @@ from components.documents.tracking import (
 from components.documents.trust import service_trust_policy
 from components.naming import Naming
 from components.provider import stateful_options
+from components.tracking_app import MlflowAppArgs, mlflow_app
+from components.tracking_role import MlflowRoleSpec, mlflow_role
 from components.tracking_self_hosted import (
     SelfHostedMlflowArgs,
     SelfHostedMlflowSpec,
@@ -54,8 +56,10 @@ class TrackingArgs:
     kms_key_arn: pulumi.Input[str]
     artifacts_bucket: pulumi.Input[str]
     artifacts_bucket_arn: pulumi.Input[str]
-    kind: Literal["sagemaker", "self-hosted"] = "sagemaker"
+    kind: Literal["app", "sagemaker", "self-hosted"] = "app"
     production: bool = False
+    # App: the team's Studio domain, whose spaces use the app by default.
+    studio_domain_id: pulumi.Input[str] | None = None
     # Managed SageMaker MLflow.
     size: Literal["Small", "Medium", "Large"] = "Small"
     mlflow_version: str = DEFAULT_MLFLOW_VERSION
@@ -73,9 +77,10 @@ class TrackingArgs:
 class Tracking(pulumi.ComponentResource):
     """One MLflow tracking server (type token `mlops:tracking:Tracking`).
 
-    Outputs: `tracking_uri` (the managed server's ARN, or the self-hosted https:// URL),
-    `environment` (the client variables), `artifact_store_uri`; managed: `tracking_server_arn`;
-    self-hosted: `database` and `auth_secret_arn` (the basic-auth secret to set).
+    Outputs: `tracking_uri` (the app's or managed server's ARN, or the self-hosted https://
+    URL), `environment` (the client variables), `artifact_store_uri`; app and managed server:
+    `tracking_server_arn` (the ARN IAM grants name); self-hosted: `database` and
+    `auth_secret_arn` (the basic-auth secret to set).
     """
 
     tracking_uri: pulumi.Output[str]
@@ -93,7 +98,11 @@ class Tracking(pulumi.ComponentResource):
             "s3://", args.artifacts_bucket, f"/{MLFLOW_PREFIX}"
         )
         self.tracking_server_arn = None
-        if args.kind == "sagemaker":
+        if args.working_hours is not None and args.kind != "sagemaker":
+            raise ValueError("TrackingArgs.working_hours: only a tracking server (kind sagemaker)")
+        if args.kind == "app":
+            self._app(name)
+        elif args.kind == "sagemaker":
             self._sagemaker(name)
         else:
             self._self_hosted(name)
@@ -102,6 +111,27 @@ class Tracking(pulumi.ComponentResource):
             lambda values: {"MLFLOW_TRACKING_URI": values[0], "AWS_REGION": naming.region}
         )
         self.register_outputs({"trackingUri": self.tracking_uri, "environment": self.environment})
+
+    # -- serverless MLflow App --
+    def _app(self, name: str) -> None:
+        args = self._args
+        app = mlflow_app(
+            name,
+            MlflowAppArgs(
+                naming=args.naming,
+                kms_key_arn=args.kms_key_arn,
+                artifacts_bucket_arn=args.artifacts_bucket_arn,
+                artifact_store_uri=self.artifact_store_uri,
+                automatic_model_registration=args.automatic_model_registration,
+                weekly_maintenance_window_start=args.weekly_maintenance_window_start,
+                production=args.production,
+                studio_domain_id=args.studio_domain_id,
+            ),
+            parent=self,
+        )
+        # The sagemaker-mlflow plugin takes the app's ARN as tracking URI.
+        self.tracking_server_arn = app.arn
+        self.tracking_uri = app.arn
 
     # -- self-hosted on ECS Fargate --
     def _self_hosted(self, name: str) -> None:
@@ -135,34 +165,18 @@ class Tracking(pulumi.ComponentResource):
     # -- managed SageMaker MLflow --
     def _sagemaker(self, name: str) -> None:
         args, naming = self._args, self._args.naming
-        role = aws.iam.Role(
-            f"{name}-server-role",
-            name=naming.name("mlflow-server"),
-            description="SageMaker MLflow tracking server: artifacts and model registration",
-            assume_role_policy=json.dumps(
-                service_trust_policy("sagemaker.amazonaws.com", naming.account_id)
+        role, policy = mlflow_role(
+            MlflowRoleSpec(
+                logical=f"{name}-server",
+                role_name=naming.name("mlflow-server"),
+                policy_name="mlflow-tracking-server",
+                description="SageMaker MLflow tracking server: artifacts and model registration",
             ),
-            max_session_duration=3600,
-            opts=self._child,
-        )
-        policy = aws.iam.RolePolicy(
-            f"{name}-server-policy",
-            name="mlflow-tracking-server",
-            role=role.id,
-            policy=pulumi.Output.all(args.artifacts_bucket_arn, args.kms_key_arn).apply(
-                lambda values: json.dumps(
-                    tracking_server_policy(
-                        bucket_arn=values[0],
-                        kms_key_arn=values[1],
-                        automatic_model_registration=args.automatic_model_registration,
-                        partition=naming.partition,
-                        region=naming.region,
-                        account_id=naming.account_id,
-                        scope=naming.scope,
-                    )
-                )
-            ),
-            opts=self._child,
+            naming=naming,
+            artifacts_bucket_arn=args.artifacts_bucket_arn,
+            kms_key_arn=args.kms_key_arn,
+            automatic_model_registration=args.automatic_model_registration,
+            parent=self,
         )
         server_options = stateful_options(args.production, self)
         server = aws.sagemaker.MlflowTrackingServer(

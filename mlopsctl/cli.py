@@ -121,6 +121,9 @@ def _cost_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--endpoint-requests", type=float, help="requests per endpoint a month")
     parser.add_argument("--details", action="store_true", help="also list every cost line")
     parser.add_argument("--json", action="store_true", help="print the estimate as JSON")
+    parser.add_argument(
+        "--chart", metavar="FILE", help="also write a bar chart per component (.png or .svg)"
+    )
 
 
 @_register("diagram", "architecture diagram of a planned stack", "mlopsctl.commands.diagram:run")

@@ -112,9 +112,11 @@ def _mlflow(exports: Mapping[str, Any]) -> list[str] | None:
     out += ["Set these in your shell or notebook:", ""]
     out += _code([f"export {k}={shlex.quote(str(v))}" for k, v in env.items()])
     if str(uri).startswith("arn:"):
+        what = "MLflow App" if ":mlflow-app/" in str(uri) else "managed tracking server"
         out += [
-            "A SageMaker managed tracking server is addressed by its ARN; install "
-            "`sagemaker-mlflow` next to `mlflow` so the client signs requests with your role.",
+            f"The team's SageMaker {what} is addressed by its ARN; install `sagemaker-mlflow` "
+            "next to `mlflow` (the project template's environment.yml pins both) so the client "
+            "signs requests with your role.",
             "",
         ]
     return out

@@ -158,6 +158,7 @@ SAGEMAKER_ENDPOINT_CONFIG = ResourceType(
 SAGEMAKER_ENDPOINT = ResourceType("aws:sagemaker/endpoint:Endpoint")
 SAGEMAKER_PIPELINE = ResourceType("aws:sagemaker/pipeline:Pipeline")
 SAGEMAKER_MLFLOW = ResourceType("aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer")
+SAGEMAKER_MLFLOW_APP = ResourceType("aws:sagemaker/mlflowApp:MlflowApp")
 APPAUTOSCALING_TARGET = ResourceType("aws:appautoscaling/target:Target")
 
 # --- ECR -----------------------------------------------------------------------------------------

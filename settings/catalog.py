@@ -5,6 +5,7 @@ The layers pass these to components as plain values; components never import set
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal, get_args
 
 # Persona ids, as used in role names and in the access matrix.
@@ -15,10 +16,10 @@ BUCKET_PURPOSES: tuple[BucketPurpose, ...] = get_args(BucketPurpose)
 # Names reserved for the environment layer's own resources (see components/naming.py).
 RESERVED_TEAM_NAMES = frozenset({"platform", "env"})
 
-# Interface endpoints the platform's services need in an internet-free VPC. Service name
+# Interface endpoints the platform's services may need in an internet-free VPC. Service name
 # suffixes as AWS lists them in "AWS services that integrate with AWS PrivateLink"
 # (docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html, read
-# 2026-11). `{region}` is filled in by the network component.
+# 2026-11). `{region}` is filled in by the environment layer.
 InterfaceEndpoint = Literal[
     "sagemaker-api",
     "sagemaker-runtime",
@@ -49,13 +50,74 @@ INTERFACE_ENDPOINT_SERVICES: dict[InterfaceEndpoint, str] = {
     "ecr-dkr": "com.amazonaws.{region}.ecr.dkr",
     "logs": "com.amazonaws.{region}.logs",
     "kms": "com.amazonaws.{region}.kms",
-    # Only the self-hosted MLflow kind needs it (ECS injects the database secret): opt-in.
+    # Self-hosted MLflow (ECS injects the database secret from Secrets Manager).
     "secretsmanager": "com.amazonaws.{region}.secretsmanager",
 }
 assert tuple(INTERFACE_ENDPOINT_SERVICES) == get_args(InterfaceEndpoint)
+# Every endpoint but Secrets Manager: the fixed list environments had before the set was
+# derived from their teams. As an explicit `mlops:network.interfaceEndpoints` it serves every
+# team but a self-hosted MLflow one.
 DEFAULT_INTERFACE_ENDPOINTS: tuple[InterfaceEndpoint, ...] = tuple(
     name for name in INTERFACE_ENDPOINT_SERVICES if name != "secretsmanager"
 )
+
+# What an environment creates whatever its teams use: the SageMaker API (Studio, jobs,
+# pipelines, the model registry), STS (the SDKs' credentials), ECR (images of jobs, the
+# self-hosted server and Studio), CloudWatch Logs and KMS. S3 is the free gateway endpoint.
+PLATFORM_INTERFACE_ENDPOINTS: tuple[InterfaceEndpoint, ...] = (
+    "sagemaker-api",
+    "sts",
+    "ecr-api",
+    "ecr-dkr",
+    "logs",
+    "kms",
+)
+# What a team's choices add. Required: its workloads fail without them (a team stack is
+# refused when its environment lacks one). Tracking kind `app` (a serverless MLflow App) needs
+# none: it is reached through the egress hosts (settings/rules/egress.py).
+TRACKING_KIND_ENDPOINTS: dict[str, tuple[InterfaceEndpoint, ...]] = {
+    "sagemaker": ("sagemaker-mlflow",),
+    "self-hosted": ("secretsmanager",),
+}
+INFERENCE_BACKEND_ENDPOINTS: dict[str, tuple[InterfaceEndpoint, ...]] = {
+    "sagemaker": ("sagemaker-runtime",),
+}
+# The lab's private access path for people (the Studio or notebook UI reached from inside the
+# VPC, e.g. over the corporate network): derived from the lab kind, not required (without it
+# members open the lab through SageMaker's public endpoint, as presigned URLs allow).
+LAB_KIND_ENDPOINTS: dict[str, tuple[InterfaceEndpoint, ...]] = {
+    "studio": ("sagemaker-studio",),
+    "notebook-instance": ("sagemaker-notebook",),
+}
+
+
+def required_team_endpoints(
+    tracking_kind: str, inference_backend: str
+) -> tuple[InterfaceEndpoint, ...]:
+    """The interface endpoints a team's workloads need beyond the platform's."""
+    return (
+        *TRACKING_KIND_ENDPOINTS.get(tracking_kind, ()),
+        *INFERENCE_BACKEND_ENDPOINTS.get(inference_backend, ()),
+    )
+
+
+def team_endpoints(
+    *, lab_kind: str, tracking_kind: str, inference_backend: str
+) -> tuple[InterfaceEndpoint, ...]:
+    """What a team adds to its environment's interface endpoints (required and lab access)."""
+    return (
+        *required_team_endpoints(tracking_kind, inference_backend),
+        *LAB_KIND_ENDPOINTS.get(lab_kind, ()),
+    )
+
+
+def derived_interface_endpoints(
+    teams: Iterable[tuple[InterfaceEndpoint, ...]],
+) -> list[InterfaceEndpoint]:
+    """The platform's endpoints and every team's, in the catalog's order."""
+    wanted = set(PLATFORM_INTERFACE_ENDPOINTS).union(*teams)
+    return [name for name in INTERFACE_ENDPOINT_SERVICES if name in wanted]
+
 
 # Accounts of the prebuilt Model Monitor analyzer image `sagemaker-model-monitor-analyzer`
 # (SageMaker developer guide, "Amazon SageMaker Model Monitor prebuilt container", read 2026-11).

@@ -169,6 +169,8 @@ def environment_contract(
         # Where the team's git repositories and mirrors may be (settings/rules/egress.py).
         "egressMode": reach.mode,
         "egressHosts": list(reach.hosts),
+        # The AWS services the team's workloads reach (settings/rules/environment.py).
+        "interfaceEndpoints": list(network.interface_endpoints if network.mode == "create" else []),
     }
 
 

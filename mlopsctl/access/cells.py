@@ -69,7 +69,16 @@ def evaluate_cell(cell: Cell, facts: Mapping[str, StackFacts]) -> str:
     role = stack.role_by_arn(cell.principal)
     if role is None:
         raise LookupError(f"{cell.label}: no planned role {cell.principal}")
-    return evaluate(list(role.policies), cell.action, cell.resource, cell.context)
+    return evaluate(list(role.policies), cell.action, cell.resource, request_context(cell, stack))
+
+
+def request_context(cell: Cell, stack: StackFacts) -> dict[str, Any]:
+    """The cell's context plus the keys AWS puts in every request of a role session
+    (IAM User Guide, "AWS global condition context keys": aws:PrincipalArn and
+    aws:PrincipalAccount are always present)."""
+    return {"aws:PrincipalArn": cell.principal, "aws:PrincipalAccount": stack.account} | dict(
+        cell.context
+    )
 
 
 def explain_cell(cell: Cell, facts: Mapping[str, StackFacts]) -> str:

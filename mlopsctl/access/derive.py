@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mlopsctl.access import INTENT_FILE
 from mlopsctl.access.cells import Cell, unique
 from mlopsctl.access.evaluator import account_of
 from mlopsctl.access.facts import StackFacts, facts_of
@@ -187,7 +188,23 @@ def derive_from_facts(
             cells += _trust_cells(rule, acting, peer)
         else:
             cells += _role_cells(rule, acting, others)
+    if rules is None and (missing := uncovered_mlflow(acting, cells)):
+        raise CoverageError(
+            f"{acting.stack}: the intent ({INTENT_FILE.name}) gives no cell on its planned "
+            f"MLflow {', '.join(f'{k} {a}' for k, a in missing.items())}: write rules for kind "
+            f"{', '.join(missing)}"
+        )
     return unique(cells)
+
+
+class CoverageError(ValueError):
+    """The stack plans an MLflow no intent rule names: its access would go unchecked."""
+
+
+def uncovered_mlflow(acting: StackFacts, cells: list[Cell]) -> dict[str, str]:
+    """The acting team's planned MLflow (kind -> ARN) that no cell of its own names."""
+    named = {c.resource for c in cells if c.relation == "own" and c.stack == acting.stack}
+    return {kind: arn for kind, arn in acting.mlflow.items() if arn not in named}
 
 
 def derive(

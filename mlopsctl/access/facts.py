@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlopsctl.access.archives import model_archives
 from mlopsctl.access.arns import parse_s3_url, s3_bucket_arn
 from mlopsctl.plan import Plan, PlannedResource
 
@@ -18,6 +19,13 @@ HUMAN_PERSONAS = ("data-scientist", "ml-engineer", "data-steward")
 AUDITOR = "auditor"  # the environment layer's governance persona
 EXECUTION_KIND = "sagemaker-execution"  # the `role-kind` tag of SageMaker execution roles
 # Config keys (settings/models/personas.py): principals per persona and the steward's reads.
+# The team's SageMaker MLflow by the intent's kind (`mlops:tracking.kind` sagemaker, app; none
+# for self-hosted).
+MLFLOW_TYPES = {
+    "tracking-server": "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
+    "mlflow-app": "aws:sagemaker/mlflowApp:MlflowApp",
+}
+MLFLOW_PREFIX = "aws:sagemaker/mlflow"
 PERSONA_KEYS = {
     "data-scientist": "dataScientist",
     "ml-engineer": "mlEngineer",
@@ -81,12 +89,13 @@ class StackFacts:
     domain_arn: str | None = None
     key_arn: str | None = None
     tracking_server_arn: str | None = None
+    mlflow_app_arn: str | None = None
     subnets: tuple[str, ...] = ()
     security_groups: tuple[str, ...] = ()
     repositories: dict[str, str] = field(default_factory=dict)
     endpoints: tuple[str, ...] = ()
     pipelines: tuple[str, ...] = ()
-    model_artifacts: tuple[tuple[str, str], ...] = ()
+    model_archives: tuple[tuple[str, str], ...] = ()  # (bucket, key) of model package archives
     lab_environment_file: tuple[str, str] | None = None
     dvc_remote: tuple[str, str] | None = None
     principals: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -95,6 +104,12 @@ class StackFacts:
     registered_model: str | None = None
     job_instance_type: str | None = None  # the planned retraining job's, else the lab default
     lab_instance_type: str | None = None  # the domain's default JupyterLab instance type
+
+    @property
+    def mlflow(self) -> dict[str, str]:
+        """The planned SageMaker MLflow of the team, by resource kind: none, or exactly one."""
+        planned = {"tracking-server": self.tracking_server_arn, "mlflow-app": self.mlflow_app_arn}
+        return {kind: arn for kind, arn in planned.items() if arn}
 
     def human_role(self, persona: str) -> Role | None:
         return next((r for r in self.roles if r.kind == "human" and r.persona == persona), None)
@@ -250,20 +265,32 @@ def _lab(plan: Plan, facts: dict[str, Any]) -> None:
         )
 
 
+class FactsError(ValueError):
+    """The plan holds an MLflow the access facts cannot read (so no rule would name it)."""
+
+
+def _mlflow(plan: Plan, facts: dict[str, Any]) -> None:
+    known = set(MLFLOW_TYPES.values())
+    unknown = sorted({r.type for r in plan.resources if r.type.startswith(MLFLOW_PREFIX)} - known)
+    if unknown:
+        raise FactsError(
+            f"{plan.stack}: planned MLflow of a type the access matrix does not read: "
+            f"{', '.join(unknown)} (mlopsctl/access/facts.py MLFLOW_TYPES)"
+        )
+    tracking = plan.of_type(MLFLOW_TYPES["tracking-server"])
+    facts["tracking_server_arn"] = _arn(tracking[0]) if tracking else None
+    apps = plan.of_type(MLFLOW_TYPES["mlflow-app"])
+    facts["mlflow_app_arn"] = _arn(apps[0]) if apps else None
+
+
 def _serving(plan: Plan, facts: dict[str, Any]) -> None:
-    servers = plan.of_type("aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer")
-    facts["tracking_server_arn"] = _arn(servers[0]) if servers else None
+    _mlflow(plan, facts)
     facts["repositories"] = {
         r.inputs["name"]: _arn(r) for r in plan.of_type("aws:ecr/repository:Repository")
     }
     facts["endpoints"] = tuple(_arn(e) for e in plan.of_type("aws:sagemaker/endpoint:Endpoint"))
     facts["pipelines"] = tuple(_arn(p) for p in plan.of_type("aws:sagemaker/pipeline:Pipeline"))
-    artifacts = []
-    for model in plan.of_type("aws:sagemaker/model:Model"):
-        containers = [model.inputs.get("primaryContainer") or {}]
-        containers += model.inputs.get("containers") or []
-        artifacts += [parse_s3_url(c["modelDataUrl"]) for c in containers if c.get("modelDataUrl")]
-    facts["model_artifacts"] = tuple(sorted(set(artifacts)))
+    facts["model_archives"] = model_archives(plan)
     remote = plan.exports.get("dvcRemote") or {}
     if isinstance(remote, dict) and remote.get("url"):
         facts["dvc_remote"] = parse_s3_url(remote["url"])

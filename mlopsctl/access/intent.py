@@ -28,13 +28,14 @@ KINDS = (
     "dvc-object",
     "dvc-bucket",
     "tracking-server",
+    "mlflow-app",
     "key",
     "repository",
     "endpoint",
     "new-endpoint",
     "pipeline",
     "training-job",
-    "model-artifact",
+    "model-archive",
     "lab-environment-file",
     "model-package",
     "role",
@@ -114,7 +115,7 @@ def _rule(raw: Any, index: int) -> Rule:
     when = dict(raw.get("when") or {})
     if set(when) - WHEN_KEYS:
         raise IntentError(f"{where}: when supports {sorted(WHEN_KEYS)}")
-    actions = tuple(raw.get("actions") or ())
+    actions: tuple[Any, ...] = tuple(raw.get("actions") or ())
     if not actions or not all(isinstance(a, str) and ":" in a for a in actions):
         raise IntentError(f"{where}: actions must be a list of service:Action")
     return Rule(

@@ -22,6 +22,10 @@ JOB_SUFFIX = "job"  # a job another team runs: <its scope>-job
 TRAINING_JOB_SUFFIX = "train-1"  # a training job the team starts: <scope>-train-1
 NEW_ENDPOINT_SUFFIX = "experiment"  # an endpoint the team creates by hand: <scope>-experiment
 MODEL_PACKAGE_VERSION = 1
+# Another team's or environment's MLflow App as a member would name it: AWS assigns app ids, so
+# one made up in the documented form (`app-` + 12 upper-case letters or digits, arns.py), in
+# that stack's region and account; untagged, as an app made outside the platform.
+UNPLANNED_APP_IDS = {"peer": "app-PEERTEAM0001", "other-environment": "app-OTHERENV0001"}
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,8 @@ def _objects(target: Target, acting: StackFacts, other: StackFacts) -> list[tupl
             return []
         bucket, prefix = other.dvc_remote
         return [(bucket, f"{prefix.rstrip('/')}/{DVC_OBJECT}" if prefix else DVC_OBJECT)]
-    if target.kind == "model-artifact":
-        return list(other.model_artifacts)
+    if target.kind == "model-archive":
+        return list(other.model_archives)
     if target.kind == "lab-environment-file":
         return [other.lab_environment_file] if other.lab_environment_file else []
     raise AssertionError(target.kind)
@@ -178,6 +182,15 @@ def _model_package(other: StackFacts) -> list[Resolved]:
     return [Resolved(_sagemaker(other, resource), other.stack)]
 
 
+def _mlflow_app(target: Target, other: StackFacts) -> list[Resolved]:
+    """The stack's planned app; for another team or environment also one it does not plan."""
+    planned = _tagged(_present(other.mlflow_app_arn), other)
+    if target.team == "own":
+        return planned
+    unplanned = arns.mlflow_app_resource(UNPLANNED_APP_IDS[target.team])
+    return [*planned, Resolved(_sagemaker(other, unplanned), other.stack)]
+
+
 def _persona_role(persona: str, other: StackFacts) -> list[Resolved]:
     role = other.human_role(persona)
     return [Resolved(role.arn, other.stack)] if role else []
@@ -191,6 +204,7 @@ def _present(*values: str | None) -> list[str]:
 SIMPLE_KINDS = {
     "domain": lambda t, p, a, o: _tagged(_present(o.domain_arn), o),
     "tracking-server": lambda t, p, a, o: _tagged(_present(o.tracking_server_arn), o),
+    "mlflow-app": lambda t, p, a, o: _mlflow_app(t, o),
     "endpoint": lambda t, p, a, o: _tagged(o.endpoints, o),
     "new-endpoint": lambda t, p, a, o: _new_endpoint(o),
     "pipeline": lambda t, p, a, o: _tagged(o.pipelines, o),
@@ -210,7 +224,7 @@ SIMPLE_KINDS = {
 
 
 LAB_KINDS = ("user-profile", "space", "app", "studio-log-stream")
-OBJECT_KINDS = ("object", "dvc-object", "model-artifact", "lab-environment-file")
+OBJECT_KINDS = ("object", "dvc-object", "model-archive", "lab-environment-file")
 
 
 def resolve(target: Target, persona: str, acting: StackFacts, other: StackFacts) -> list:

@@ -1,5 +1,29 @@
-"""Monthly cost estimate of a planned stack, from the price table in `prices.yaml`."""
+"""Monthly cost estimate of a planned stack, from the price table in `prices.yaml`.
 
-from mlopsctl.cost.model import CostEstimate, CostLine, PriceTable, estimate, load_prices
+Names are loaded lazily, so `mlopsctl.cost.core` (pure) imports without the plan engine: the
+policy pack imports it with only `pulumi-policy` and PyYAML installed.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mlopsctl.cost.lines import CostEstimate, CostLine, PriceTable, load_prices
+    from mlopsctl.cost.model import estimate
 
 __all__ = ["CostEstimate", "CostLine", "PriceTable", "estimate", "load_prices"]
+_WHERE = {
+    "CostEstimate": "mlopsctl.cost.lines",
+    "CostLine": "mlopsctl.cost.lines",
+    "PriceTable": "mlopsctl.cost.lines",
+    "load_prices": "mlopsctl.cost.lines",
+    "estimate": "mlopsctl.cost.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'mlopsctl.cost' has no attribute {name!r}")

@@ -4,13 +4,16 @@ Reads the plan generically, by type token and inputs, so it prices whatever comp
 - idle: what bills with nothing running: interface endpoints per AZ-hour, NAT gateways, their
   public IPv4 addresses and transit gateway attachments per hour, KMS keys, S3/ECR/EFS
   baseline storage, MLflow tracking servers (always on, or the working hours of their stop/start
-  schedules), RDS, load balancers, Fargate services,
-  secrets, real-time endpoint instances at their initial count, notebook and space volumes;
+  schedules), MLflow Apps (no charge), RDS, load balancers, Fargate services, secrets,
+  CloudWatch alarms, budgets, real-time endpoint instances at their initial count, notebook and
+  space volumes;
 - typical: idle plus notebook hours per member, serverless endpoint traffic, scheduled
-  retraining runs and the egress data NAT or transit gateways process, with the assumptions
-  of the price table (overridable).
+  retraining and monitoring runs, logs, and the egress data NAT or transit gateways process,
+  with the assumptions of the price table (overridable).
 
-Resources this model has no price for are listed in `unpriced`, never silently counted as free.
+Resources this model has no price for, and that `mlopsctl.cost.free.FREE_TYPES` does not list
+as free, are listed in `unpriced`, never silently counted as free. The arithmetic is in
+`mlopsctl.cost.core` (pure: the policy pack runs it too); this module adapts a `Plan`.
 """
 
 from __future__ import annotations
@@ -18,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mlopsctl.cost.core import estimate_resources
 from mlopsctl.cost.lines import PRICES_FILE, CostEstimate, CostLine, PriceTable, load_prices
-from mlopsctl.cost.pricer import Pricer
+from mlopsctl.cost.resources import from_plan
 from mlopsctl.cost.schedules import runs_per_month, working_hours_per_week
 from mlopsctl.plan import Plan
-from mlopsctl.render.grouping import components
 
 __all__ = [
     "PRICES_FILE",
@@ -41,29 +44,6 @@ def estimate(
     prices: PriceTable | None = None,
     assumptions: Mapping[str, Any] | None = None,
 ) -> CostEstimate:
-    """The monthly cost estimate of a plan; the policy pack's budget rule calls this."""
+    """The monthly cost estimate of a plan (the offline policy runner's budget figure too)."""
     region = str(plan.config.get("aws:region") or plan.exports.get("region") or "")
-    table = prices or load_prices(region, overrides=assumptions)
-    pricer = Pricer(plan, table)
-    seen: set[str] = set()
-    for component in components(plan):
-        for resource in component.resources:
-            seen.add(resource.urn)
-            pricer.price(component.name, resource)
-    for resource in plan.resources:  # resources outside any component (other programs)
-        if resource.custom and resource.urn not in seen:
-            pricer.price("(stack)", resource)
-    idle = sum(line.idle_monthly_usd for line in pricer.lines)
-    typical = sum(line.typical_monthly_usd for line in pricer.lines)
-    assumptions_used = dict(table.assumptions)
-    if pricer.notes:
-        assumptions_used["notes"] = pricer.notes
-    return CostEstimate(
-        stack=plan.stack,
-        region=table.region,
-        idle_monthly_usd=idle,
-        typical_monthly_usd=typical,
-        lines=pricer.lines,
-        unpriced=sorted(pricer.unpriced),
-        assumptions=assumptions_used,
-    )
+    return estimate_resources(plan.stack, from_plan(plan), region, prices, assumptions)

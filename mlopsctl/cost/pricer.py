@@ -1,4 +1,7 @@
-"""What each billed resource type costs: one small method per type, looked up by type token."""
+"""What each billed resource type costs: one small method per type, looked up by type token.
+
+Pure (standard library and the price table): the policy pack runs it too.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +10,22 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mlopsctl.cost.lines import CostLine, PriceTable
-from mlopsctl.cost.schedules import WEEKS_PER_MONTH, runs_per_month, working_hours_per_week
-from mlopsctl.plan import Plan, PlannedResource
-
-# Types that AWS does not bill by themselves (or bills only through what they contain).
-FREE_TYPES = re.compile(
-    r"^aws:(iam|s3/bucket[A-Z]|kms/alias|ec2/(vpc|subnet|routeTable|securityGroup|defaultSecurity"
-    r"Group|routeTableAssociation|flowLog|route|internetGateway):|vpc/|sagemaker/(userProfile|studioLifecycleConfig|"
-    r"codeRepository|notebookInstanceLifecycleConfiguration|model|endpoint|modelPackageGroup|"
-    r"pipeline|app|mlflowApp):|ecr/(lifecyclePolicy|repositoryPolicy)|appautoscaling/|"
-    r"scheduler/scheduleGroup|cloudwatch/(eventRule|eventTarget|metricAlarm)|lb/(targetGroup|"
-    r"listener)|rds/(subnetGroup|parameterGroup)|ecs/(cluster|taskDefinition)|sns/|"
-    r"secretsmanager/secretVersion)"
+from .extra import (
+    alarm,
+    budget,
+    budget_action,
+    flow_log,
+    log_group,
+    mlflow_app,
+    monitoring_schedule,
+    studio_app,
 )
+from .free import FREE_TYPES, is_free
+from .lines import CostLine, PriceTable
+from .resources import CostResource, Inventory
+from .schedules import WEEKS_PER_MONTH, runs_per_month, working_hours_per_week
+
+__all__ = ["FREE_TYPES", "PRICED_TYPES", "Pricer"]
 
 # The universal targets of a tracking server's working-hours schedules
 # (components/documents/tracking.py): billed per invocation, a few dozen a month, counted as free.
@@ -30,7 +35,7 @@ WORKING_HOURS_TARGET = re.compile(
 
 
 class Pricer:
-    def __init__(self, plan: Plan, table: PriceTable):
+    def __init__(self, plan: Inventory, table: PriceTable):
         self.plan = plan
         self.table = table
         self.hours = table.hours_per_month
@@ -42,27 +47,27 @@ class Pricer:
     def add(self, component: str, item: str, idle: float, extra: float = 0.0) -> None:
         self.lines.append(CostLine(component, item, idle, idle + extra))
 
-    def instance_hour(self, resource: PlannedResource, instance_type: str | None) -> float | None:
+    def instance_hour(self, resource: CostResource, instance_type: str | None) -> float | None:
         rate = self.table.rate("sagemakerInstanceHour", instance_type)
         if rate is None:
             self.unpriced.add(f"{resource.type} ({instance_type})")
         return rate
 
-    def price(self, component: str, r: PlannedResource) -> None:
+    def price(self, component: str, r: CostResource) -> None:
         """One planned resource's cost lines (types with a price; free types; else unpriced)."""
         pricer = _PRICERS.get(r.type)
         if pricer is not None:
             pricer(self, component, r)
-        elif not FREE_TYPES.match(r.type) and r.type.startswith("aws:"):
+        elif not is_free(r.type):
             self.unpriced.add(r.type)
 
-    def _rate(self, key: str, resource: PlannedResource, variant: str | None = None) -> float:
+    def _rate(self, key: str, resource: CostResource, variant: str | None = None) -> float:
         rate = self.table.rate(key, variant)
         if rate is None:
             self.unpriced.add(f"{resource.type} ({variant})" if variant else resource.type)
         return rate or 0.0
 
-    def _vpc_endpoint(self, component: str, r: PlannedResource) -> None:
+    def _vpc_endpoint(self, component: str, r: CostResource) -> None:
         if r.inputs.get("vpcEndpointType") != "Interface":
             return  # gateway endpoints (S3, DynamoDB) are free
         azs = len(r.inputs.get("subnetIds") or []) or 1
@@ -75,12 +80,12 @@ class Pricer:
         gateways = len(self.plan.of_type(type_token)) or 1
         return float(self.table.assume("egressGbPerMonth")) / gateways
 
-    def _nat_gateway(self, component: str, r: PlannedResource) -> None:
+    def _nat_gateway(self, component: str, r: CostResource) -> None:
         gb = self._egress_gb(r.type)
         hourly, per_gb = self._rate("natGatewayHour", r), self._rate("natGatewayGb", r)
         self.add(component, f"NAT gateway, {gb:g} GB processed", hourly * self.hours, gb * per_gb)
 
-    def _transit_attachment(self, component: str, r: PlannedResource) -> None:
+    def _transit_attachment(self, component: str, r: CostResource) -> None:
         gb = self._egress_gb(r.type)
         hourly = self._rate("transitGatewayAttachmentHour", r)
         per_gb = self._rate("transitGatewayGb", r)
@@ -95,23 +100,23 @@ class Pricer:
         gb = float(self.table.assume(assumption))
         self.add(component, f"{label} {gb:g} GB", gb * (self.table.rate(rate_key) or 0.0))
 
-    def _load_balancer(self, component: str, r: PlannedResource) -> None:
+    def _load_balancer(self, component: str, r: CostResource) -> None:
         self.add(component, "load balancer", (self.table.rate("albHour") or 0.0) * self.hours)
 
-    def _rds(self, component: str, r: PlannedResource) -> None:
+    def _rds(self, component: str, r: CostResource) -> None:
         klass = r.inputs.get("instanceClass")
         rate = self._rate("rdsInstanceHour", r, klass)
         storage = float(r.inputs.get("allocatedStorage") or 20)
         monthly = rate * self.hours + storage * (self.table.rate("rdsGp3GbMonth") or 0.0)
         self.add(component, f"RDS {klass} + {storage:g} GB", monthly)
 
-    def _tracking_server(self, component: str, r: PlannedResource) -> None:
+    def _tracking_server(self, component: str, r: CostResource) -> None:
         size = r.inputs.get("trackingServerSize") or "Small"
         rate = self._rate("mlflowTrackingServerHour", r, size)
         hours, how = self._tracking_server_hours(str(r.inputs.get("trackingServerName") or r.name))
         self.add(component, f"MLflow tracking server {size}, {how}", rate * hours)
 
-    def _notebook(self, component: str, r: PlannedResource) -> None:
+    def _notebook(self, component: str, r: CostResource) -> None:
         instance = r.inputs.get("instanceType")
         rate = self.instance_hour(r, instance) or 0.0
         volume = float(r.inputs.get("volumeSize") or 5)
@@ -119,12 +124,12 @@ class Pricer:
         hours = float(self.table.assume("notebookHoursPerMemberPerMonth"))
         self.add(component, f"notebook {instance}, {hours:g} h", storage, rate * hours)
 
-    def _space(self, component: str, r: PlannedResource) -> None:
+    def _space(self, component: str, r: CostResource) -> None:
         gb = _find_number(r.inputs, "ebsVolumeSizeInGb") or 5.0
         rate = self.table.rate("sagemakerMlStorageGbMonth") or 0.0
         self.add(component, f"space volume {gb:g} GB", gb * rate)
 
-    def _schedule(self, component: str, r: PlannedResource) -> None:
+    def _schedule(self, component: str, r: CostResource) -> None:
         if not WORKING_HOURS_TARGET.fullmatch(str((r.inputs.get("target") or {}).get("arn"))):
             self._retraining(component, r)
 
@@ -154,7 +159,7 @@ class Pricer:
         monthly = min(weekly * WEEKS_PER_MONTH, self.hours)
         return monthly, f"working hours {weekly:g} h a week x {WEEKS_PER_MONTH:g} = {monthly:g} h"
 
-    def _fargate(self, component: str, service: PlannedResource) -> None:
+    def _fargate(self, component: str, service: CostResource) -> None:
         arn = service.inputs.get("taskDefinition")
         task = next(
             (
@@ -179,7 +184,7 @@ class Pricer:
             hourly * count * self.hours,
         )
 
-    def _endpoint(self, component: str, config: PlannedResource) -> None:
+    def _endpoint(self, component: str, config: CostResource) -> None:
         for variant in config.inputs.get("productionVariants") or []:
             serverless = variant.get("serverlessConfig")
             if serverless:
@@ -203,7 +208,7 @@ class Pricer:
                 rate * count * self.hours,
             )
 
-    def _domain(self, component: str, domain: PlannedResource) -> None:
+    def _domain(self, component: str, domain: CostResource) -> None:
         members = self.members or int(self.table.assume("membersWhenUnknown"))
         gb = float(self.table.assume("efsBaselineGbPerMember")) * members
         self.add(
@@ -229,7 +234,7 @@ class Pricer:
                 rate * hours * count,
             )
 
-    def _retraining(self, component: str, schedule: PlannedResource) -> None:
+    def _retraining(self, component: str, schedule: CostResource) -> None:
         runs = runs_per_month(str(schedule.inputs.get("scheduleExpression") or ""))
         instance = self._pipeline_instance_type() or self.table.assume("retrainingInstanceType")
         rate = self.instance_hour(schedule, instance) or 0.0
@@ -270,7 +275,7 @@ def _find_number(value: Any, key: str) -> float | None:
     return float(found) if isinstance(found, int | float) else None
 
 
-_PRICERS: dict[str, Callable[[Pricer, str, PlannedResource], None]] = {
+_PRICERS: dict[str, Callable[[Pricer, str, CostResource], None]] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": Pricer._vpc_endpoint,
     "aws:kms/key:Key": lambda p, c, _r: p.add(c, "KMS key", p.table.rate("kmsKeyMonth") or 0.0),
     "aws:s3/bucket:Bucket": lambda p, c, _r: p._storage(
@@ -296,4 +301,13 @@ _PRICERS: dict[str, Callable[[Pricer, str, PlannedResource], None]] = {
     "aws:sagemaker/domain:Domain": Pricer._domain,
     "aws:sagemaker/space:Space": Pricer._space,
     "aws:scheduler/schedule:Schedule": Pricer._schedule,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": alarm,
+    "aws:cloudwatch/logGroup:LogGroup": log_group,
+    "aws:ec2/flowLog:FlowLog": flow_log,
+    "aws:budgets/budget:Budget": budget,
+    "aws:budgets/budgetAction:BudgetAction": budget_action,
+    "aws:sagemaker/mlflowApp:MlflowApp": mlflow_app,
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": monitoring_schedule,
+    "aws:sagemaker/app:App": studio_app,
 }
+PRICED_TYPES = frozenset(_PRICERS)

@@ -15,7 +15,8 @@ _WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 
 
 def runs_per_month(expression: str) -> float:
-    """Runs a month of an EventBridge schedule: `rate(N unit)` exactly, `cron(...)` roughly."""
+    """Runs a month of an EventBridge schedule: `rate(N unit)` exactly, `cron(...)` roughly
+    (hours `*` = 24 runs a day, `3,15` = 2; days of month or week listed by comma)."""
     rate = re.fullmatch(r"rate\((\d+)\s+(minute|hour|day)s?\)", expression.strip())
     if rate:
         per_day = {"minute": 1440, "hour": 24, "day": 1}[rate.group(2)] / int(rate.group(1))
@@ -24,11 +25,13 @@ def runs_per_month(expression: str) -> float:
     if cron:
         fields = cron.group(1).split()
         if len(fields) >= 5:
-            day_of_month, day_of_week = fields[2], fields[4]
+            hours, day_of_month, day_of_week = fields[1], fields[2], fields[4]
+            per_day = 24 if hours == "*" else len(hours.split(","))
             if day_of_month not in ("*", "?"):
-                return float(len(day_of_month.split(",")))
+                return float(len(day_of_month.split(",")) * per_day)
             if day_of_week not in ("*", "?"):
-                return round(WEEKS_PER_MONTH * len(day_of_week.split(",")), 2)
+                return round(WEEKS_PER_MONTH * len(day_of_week.split(",")) * per_day, 2)
+            return 30.0 * per_day
         return 30.0
     return 0.0 if expression.startswith("at(") else 30.0
 

@@ -126,6 +126,16 @@ def _role_policy(name: str, seed: str, inputs: dict[str, Any], ctx: CloudContext
     return f"{inputs.get('role')}:{policy}", {"name": policy}
 
 
+def _mlflow_app(name: str, seed: str, inputs: dict[str, Any], ctx: CloudContext) -> Outputs:
+    """An MLflow App's ARN is assigned by AWS, not derived from its name:
+    `mlflow-app/app-<12 upper-case letters or digits>` (the form AWS's examples show)."""
+    app_id = f"app-{_alnum(seed, 12).upper()}"
+    return app_id, {
+        "name": _named(inputs, "name", name, seed),
+        "arn": _arn(ctx, "sagemaker", f"mlflow-app/{app_id}"),
+    }
+
+
 def _sagemaker(kind: str, *, name_key: str = "name", lower: bool = True) -> Builder:
     """Name-identified SageMaker resources; SageMaker lower-cases names in ARNs."""
 
@@ -336,6 +346,7 @@ BUILDERS: dict[str, Builder] = {
     "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": _sagemaker(
         "mlflow-tracking-server", name_key="trackingServerName"
     ),
+    "aws:sagemaker/mlflowApp:MlflowApp": _mlflow_app,
     "aws:sagemaker/model:Model": _sagemaker("model"),
     "aws:sagemaker/endpointConfiguration:EndpointConfiguration": _sagemaker("endpoint-config"),
     "aws:sagemaker/endpoint:Endpoint": _sagemaker("endpoint"),

@@ -7,12 +7,15 @@ None of the common rule sets covers these; all three are this pack's own.
   endpoint variants their `initialInstanceCount`, or the `maxCapacity` of an
   `appautoscaling/target` whose `resourceId` ends with the variant name when larger. Kubernetes
   GPU requests are not counted.
-- **Budget**: `cost-monthly-budget` compares pack config `estimatedMonthlyCostUsd` with
-  `monthlyBudgetUsd`; it is skipped when either is missing. The offline runner fills
-  `monthlyBudgetUsd` from the stack's `mlops:team.monthlyBudgetUsd` and the estimate from
-  `mlopsctl.cost.estimate(plan).typical_monthly_usd` (imported lazily; skipped when absent),
-  unless the pack config sets them. With the CLI, put the estimate in the config file (e.g. from
-  `mlopsctl plan --json` + the cost command) or the rule does nothing.
+- **Budget**: `cost-monthly-budget` compares the stack's typical monthly cost with pack config
+  `monthlyBudgetUsd` (skipped when that is 0 or missing). The cost is computed here, from the
+  resources the rule sees, with the cost model of `mlopsctl cost` (the same code and price
+  table, `mlopsctl/cost/prices.yaml`, loaded by `policies/cost_engine.py` without importing
+  `mlopsctl`), so `pulumi preview --policy-pack policies` judges the same figure as the offline
+  runner. The pack needs `mlopsctl/cost/` next to `policies/` and PyYAML (a dependency of the
+  `pulumi` SDK). A pack config `estimatedMonthlyCostUsd` still overrides the computed figure.
+  The offline runner fills `monthlyBudgetUsd` from the stack's `mlops:team.monthlyBudgetUsd`;
+  with the CLI, put it in the pack config file.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from policies.cost_engine import estimate_policy_resources
 from policies.factory import resource_rule, stack_rule
 from policies.props import as_list, is_sequence, number
 from policies.resource_types import (
@@ -106,13 +110,18 @@ def _gpu_limit(args, config):
 
 
 def _budget(args, config):
-    estimate = config.get("estimatedMonthlyCostUsd")
     budget = config.get("monthlyBudgetUsd")
-    if estimate is None or not budget:
-        return  # no estimate (the CLI cannot price a preview) or no budget: nothing to judge
-    if number(estimate) > number(budget):
+    if not budget:
+        return  # no budget: nothing to judge
+    given = config.get("estimatedMonthlyCostUsd")
+    if given is None:
+        cost = estimate_policy_resources(args.resources)
+        estimate, how = cost.typical_monthly_usd, f"typical use, {cost.region} list prices"
+    else:
+        estimate, how = number(given), "pack config estimatedMonthlyCostUsd"
+    if estimate > number(budget):
         yield (
-            f"estimated monthly cost {number(estimate):,.2f} USD exceeds the team budget "
+            f"estimated monthly cost {estimate:,.2f} USD ({how}) exceeds the team budget "
             f"{number(budget):,.2f} USD",
             None,
         )
@@ -145,8 +154,8 @@ POLICIES = [
     stack_rule(
         "cost-monthly-budget",
         severity=Severity.MEDIUM,
-        description="The stack's estimated monthly cost stays under the team's budget "
-        "(estimatedMonthlyCostUsd vs monthlyBudgetUsd; skipped without an estimate).",
+        description="The stack's estimated monthly cost (typical use, priced from the "
+        "resources by the cost model of mlopsctl cost) stays under monthlyBudgetUsd.",
         remediation="Reduce instance sizes/counts or raise mlops:team.monthlyBudgetUsd.",
         check=_budget,
         enforcement=EnforcementLevel.MANDATORY,

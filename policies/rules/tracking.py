@@ -1,6 +1,6 @@
-"""Tracking: SageMaker managed MLflow tracking servers.
+"""Tracking: SageMaker MLflow tracking servers and MLflow Apps (serverless MLflow).
 
-None of the common rule sets covers MLflow; both rules are this pack's own. A tracking server's
+None of the common rule sets covers MLflow; both rules are this pack's own. A server's or app's
 artifact store is a team bucket when `artifactStoreUri` names a bucket of the stack, or, while
 the URI is still unknown (a real preview), when it depends on one of the stack's buckets.
 """
@@ -12,7 +12,7 @@ import re
 from pulumi_policy import Severity
 
 from policies.factory import resource_rule, stack_rule
-from policies.resource_types import S3_BUCKET, SAGEMAKER_MLFLOW
+from policies.resource_types import S3_BUCKET, SAGEMAKER_MLFLOW, SAGEMAKER_MLFLOW_APP
 
 # The provider reads mlflowVersion back as major.minor and the field forces replacement
 # (terraform-provider-aws normalizeMlflowVersion, hashicorp/terraform-provider-aws#42276):
@@ -36,7 +36,7 @@ def _bucket_of(uri: str) -> str:
 
 def _mlflow_bucket(args, config):
     buckets = {str(b.props.get("bucket") or ""): b for b in S3_BUCKET.select(args)}
-    for server in SAGEMAKER_MLFLOW.select(args):
+    for server in [*SAGEMAKER_MLFLOW.select(args), *SAGEMAKER_MLFLOW_APP.select(args)]:
         uri = str(server.props.get("artifactStoreUri") or "")
         depends_on_team_bucket = any(
             S3_BUCKET.matches(d) for d in server.property_dependencies.get("artifactStoreUri", [])
@@ -45,7 +45,7 @@ def _mlflow_bucket(args, config):
         if name in buckets or (not uri and depends_on_team_bucket):
             continue
         yield (
-            f"tracking server {server.name}: artifactStoreUri {uri or 'unset'!r} is not a "
+            f"MLflow {server.name}: artifactStoreUri {uri or 'unset'!r} is not a "
             "bucket of this team stack (artifacts must stay in the team's KMS-encrypted bucket)",
             server.urn,
         )
@@ -66,7 +66,9 @@ POLICIES = [
     stack_rule(
         "sagemaker-mlflow-team-artifact-bucket",
         severity=Severity.HIGH,
-        description="MLflow tracking servers store artifacts in a bucket of the team stack.",
+        description=(
+            "MLflow tracking servers and MLflow Apps store artifacts in a bucket of the team stack."
+        ),
         remediation="Set artifactStoreUri to s3://<team artifacts bucket>/<prefix>.",
         check=_mlflow_bucket,
     ),

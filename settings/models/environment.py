@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from settings.catalog import DEFAULT_INTERFACE_ENDPOINTS, InterfaceEndpoint
+from settings.catalog import (
+    PLATFORM_INTERFACE_ENDPOINTS,
+    InterfaceEndpoint,
+    derived_interface_endpoints,
+)
 from settings.models.base import StrictModel
 from settings.values import (
     AvailabilityZone,
@@ -95,9 +99,16 @@ class NetworkConfig(StrictModel):
     mode: Literal["create", "adopt"] = "create"
     cidr: PrivateVpcCidr = "10.20.0.0/16"
     availability_zones: list[AvailabilityZone] = Field(default_factory=list)
+    # Unset: derived from the environment's team stacks (`with_derived_interface_endpoints`,
+    # applied when the stack file is read); an environment without teams gets the platform's
+    # own. Set: exactly this list (an override; a team needing more names it here).
     interface_endpoints: list[InterfaceEndpoint] = Field(
-        default_factory=lambda: list(DEFAULT_INTERFACE_ENDPOINTS)
+        default_factory=lambda: list(PLATFORM_INTERFACE_ENDPOINTS)
     )
+    # The endpoints' network interfaces: in the first zone's private subnet only (`one`; the
+    # other zones reach them across zones) or in every zone's (`all`). Unset: all in
+    # production, else one. Production refuses `one` (settings/rules/environment.py).
+    interface_endpoint_azs: Literal["one", "all"] | None = None
     # Beyond the VPC and AWS services; cross-key rules in settings/rules/egress.py.
     egress: EgressConfig = Field(default_factory=EgressConfig)
     # Adopt mode only.
@@ -121,6 +132,21 @@ class NetworkConfig(StrictModel):
                 "securityGroupIds entry are required"
             )
         return self
+
+    def resolved_interface_endpoint_azs(self, production: bool) -> Literal["one", "all"]:
+        return self.interface_endpoint_azs or ("all" if production else "one")
+
+
+def with_derived_interface_endpoints(
+    network: Any, teams: list[tuple[InterfaceEndpoint, ...]]
+) -> Any:
+    """`mlops:network` as written, with `interfaceEndpoints` derived from what the teams use
+    (`settings.catalog.team_endpoints` of each team stack of the environment) when unset."""
+    if not isinstance(network, dict) or {"interfaceEndpoints", "interface_endpoints"} & set(
+        network
+    ):
+        return network  # as written: an explicit list, or a value the model reports
+    return {**network, "interfaceEndpoints": derived_interface_endpoints(teams)}
 
 
 class GovernanceConfig(StrictModel):

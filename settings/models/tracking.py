@@ -1,4 +1,5 @@
-"""Config of experiment tracking: `mlops:tracking` (managed SageMaker MLflow or self-hosted)."""
+"""Config of experiment tracking: `mlops:tracking` (serverless MLflow App, a managed SageMaker
+MLflow tracking server, or self-hosted)."""
 
 from __future__ import annotations
 
@@ -90,15 +91,26 @@ class SelfHostedConfig(StrictModel):
     certificate_arn: AcmCertificateArn | None = None
 
 
-class TrackingConfig(StrictModel):
-    """`mlops:tracking`: one MLflow tracking server per team and environment."""
+# Host the sagemaker-mlflow plugin calls for an MLflow App (sagemaker_mlflow 0.5.0,
+# mlflow_sagemaker_helpers.py `_get_endpoint`, read 2026-12): workloads must reach it.
+MLFLOW_APP_HOST = "mlflow.sagemaker.{region}.app.aws"
 
-    kind: Literal["sagemaker", "self-hosted"] = "sagemaker"
+
+class TrackingConfig(StrictModel):
+    """`mlops:tracking`: one MLflow per team and environment.
+
+    `app` (default): a SageMaker MLflow App, serverless MLflow (no instance runs while idle).
+    `sagemaker`: a managed MLflow tracking server (a sized instance, billed per hour while
+    running). `self-hosted`: MLflow on ECS Fargate with PostgreSQL (docs/tracking.md)."""
+
+    kind: Literal["app", "sagemaker", "self-hosted"] = "app"
+    # Tracking server only (kind sagemaker): an app has no size and AWS picks its MLflow version.
     size: TrackingServerSize = "Small"
     mlflow_version: MajorMinorVersion = DEFAULT_SAGEMAKER_MLFLOW_VERSION
+    # Mirror registered models into the SageMaker Model Registry (server and app).
     automatic_model_registration: bool = True
-    # Hour (UTC) of the weekly maintenance window, e.g. "Sun:03:00" (SageMaker API reference,
-    # WeeklyMaintenanceWindowStart, read 2026-11).
+    # Hour (UTC) of the weekly maintenance window (server and app), e.g. "Sun:03:00"
+    # (SageMaker API reference, WeeklyMaintenanceWindowStart, read 2026-11).
     weekly_maintenance_window_start: Annotated[
         str,
         pattern(

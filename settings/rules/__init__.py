@@ -24,6 +24,7 @@ TEAM_RULES: tuple[Rule, ...] = (
     *team.RULES,
     *lab.RULES,
     *egress.TEAM_RULES,
+    *environment.TEAM_RULES,
     *serving.RULES,
     *tracking.RULES,
 )

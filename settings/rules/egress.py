@@ -7,6 +7,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from settings.derived import egress_reach
+from settings.models.tracking import MLFLOW_APP_HOST
 from settings.rules.context import EnvironmentView, TeamView
 
 KEY = "mlops:network.egress"
@@ -131,4 +132,24 @@ def reachability_problems(settings: TeamView) -> list[str]:
     return problems
 
 
-TEAM_RULES = (reachability_problems,)
+def mlflow_app_problems(settings: TeamView) -> list[str]:
+    """An MLflow App is reached at its regional host; no interface endpoint for it is documented
+    (docs/tracking.md), so the environment's egress must reach the host."""
+    if settings.tracking.kind != "app":
+        return []
+    env = settings.env
+    host = MLFLOW_APP_HOST.format(region=settings.region)
+    reach = egress_reach(env.network)
+    if reach.reaches(host):
+        return []
+    reached = ", ".join(reach.hosts) if reach.hosts else "no host"
+    return [
+        f"mlops:tracking.kind = 'app': the MLflow App answers at {host}, which environment "
+        f"'{env.stack}' does not reach ({KEY}.mode {reach.mode}, hosts: {reached}); allowed: "
+        f"{host} added to {KEY}.hosts of '{env.stack}' (with a destination that reaches it), "
+        "egress mode nat or transit-gateway, or tracking kind sagemaker (a tracking server, "
+        "reached through its interface endpoint)"
+    ]
+
+
+TEAM_RULES = (reachability_problems, mlflow_app_problems)

@@ -150,9 +150,10 @@ def test_wrong_type(notebooks):
     one_finding(changed, NOTEBOOK, "lab-notebook-alice", "volumeSize", "aws-api-type")
 
 
-def test_required_member_missing(fraud):
+def test_required_member_missing():
     assert "RoleArn" in botocore_required("sagemaker", "CreateMlflowTrackingServer")
-    changed = with_change(fraud, SERVER, "tracking-server", lambda i: i.pop("roleArn"))
+    server = plan_changed("fraud-dev", {"mlops:tracking": {"kind": "sagemaker"}})
+    changed = with_change(server, SERVER, "tracking-server", lambda i: i.pop("roleArn"))
     item = one_finding(changed, SERVER, "tracking-server", "roleArn", "aws-api-required")
     assert item.source == "botocore sagemaker CreateMlflowTrackingServer.RoleArn required"
 

@@ -15,7 +15,7 @@ SERVER = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"
 
 @pytest.fixture(scope="module")
 def fraud():
-    return plan_stack("fraud-dev")
+    return plan_stack("fraud-prod")  # its managed tracking server
 
 
 @pytest.mark.parametrize(("version", "read_back"), [("3.0.0", "3.0"), ("2.16.2", "2.16")])

@@ -1,4 +1,5 @@
-"""EventBridge Scheduler expressions and time zones on fraud-dev's working-hours schedule.
+"""EventBridge Scheduler expressions and time zones on a tracking server's working-hours
+schedule (fraud-dev on a managed tracking server, stopped at night).
 
 Expected verdicts come from the EventBridge Scheduler User Guide, "Schedule types on
 EventBridge Scheduler" (read 2026-12-01), whose field table and examples are quoted here, and
@@ -12,8 +13,7 @@ import zoneinfo
 import pytest
 
 from mlopsctl.conformance import check_plan
-from mlopsctl.plan import plan_stack
-from tests.conformance.helpers import one_finding, with_change
+from tests.conformance.helpers import one_finding, plan_changed, with_change
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 NAME = "tracking-stop-schedule"
@@ -21,7 +21,7 @@ NAME = "tracking-stop-schedule"
 
 @pytest.fixture(scope="module")
 def fraud():
-    return plan_stack("fraud-dev")
+    return plan_changed("fraud-dev", {"mlops:tracking": {"kind": "sagemaker"}})
 
 
 def _with(fraud, **change):

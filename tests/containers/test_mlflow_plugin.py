@@ -82,9 +82,19 @@ def test_the_venv_has_the_pinned_plugin():
     assert version(PLUGIN) == _plugin_pin()
 
 
-def test_mlflow_resolves_a_store_for_the_planned_tracking_server_arn(tmp_path):
-    arn = plan_stack("fraud-dev").exports["mlflowTrackingUri"]
-    assert arn.startswith("arn:aws:sagemaker:") and ":mlflow-tracking-server/" in arn
+# The hosts the plugin calls (sagemaker_mlflow 0.5.0, mlflow_sagemaker_helpers.py): a tracking
+# server's regional experiments endpoint, an MLflow App's regional app host.
+HOSTS = {
+    "mlflow-tracking-server": "https://{region}.experiments.sagemaker.aws",
+    "mlflow-app": "https://mlflow.sagemaker.{region}.app.aws",
+}
+KIND = {"mlflow-tracking-server": "fraud-prod", "mlflow-app": "fraud-dev"}  # as shipped
+
+
+@pytest.mark.parametrize("resource", sorted(KIND))
+def test_mlflow_resolves_a_store_for_the_planned_tracking_arn(tmp_path, resource):
+    arn = plan_stack(KIND[resource]).exports["mlflowTrackingUri"]
+    assert arn.startswith("arn:aws:sagemaker:") and f":{resource}/" in arn
     region = arn.split(":")[3]
     env = base_env(
         AWS_DEFAULT_REGION=region,
@@ -108,6 +118,6 @@ def test_mlflow_resolves_a_store_for_the_planned_tracking_server_arn(tmp_path):
     stores = json.loads(result.stdout.strip().splitlines()[-1])
     assert stores["tracking"].startswith("sagemaker_mlflow."), stores
     assert stores["registry"].startswith("sagemaker_mlflow."), stores
-    # The ARN resolves to the regional SageMaker MLflow endpoint, requests signed with SigV4.
-    assert stores["host"] == f"https://{region}.experiments.sagemaker.aws"
+    # The ARN resolves to the regional SageMaker MLflow host, requests signed with SigV4.
+    assert stores["host"] == HOSTS[resource].format(region=region)
     assert stores["auth"] == "arn"

@@ -22,7 +22,7 @@ not rebuilt here:
 
 Planned values that cannot be used as they are, and what replaces them:
 
-* MLFLOW_TRACKING_URI is the SageMaker tracking server's ARN: it needs the real service. The
+* MLFLOW_TRACKING_URI is the team's SageMaker MLflow App's ARN: it needs the real service. The
   test checks, offline, that MLflow resolves the sagemaker-mlflow plugin's stores for that exact
   ARN (as test_mlflow_plugin.py does), then uses a local SQLite tracking/registry store instead.
 * AWS: the planned bucket lives on moto, reached through AWS_ENDPOINT_URL (and, for the data
@@ -145,7 +145,8 @@ def _assert_sagemaker_stores(proc: subprocess.Popen, arn: str) -> None:
     region = arn.split(":")[3]
     assert stores["tracking"].startswith("sagemaker_mlflow."), f"{step}: {stores}"
     assert stores["registry"].startswith("sagemaker_mlflow."), f"{step}: {stores}"
-    assert stores["host"] == f"https://{region}.experiments.sagemaker.aws", f"{step}: {stores}"
+    # fraud-dev's MLflow is an MLflow App: the plugin calls its regional app host.
+    assert stores["host"] == f"https://mlflow.sagemaker.{region}.app.aws", f"{step}: {stores}"
     assert stores["auth"] == "arn", f"{step}: {stores}"
 
 

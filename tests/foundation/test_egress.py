@@ -119,7 +119,12 @@ def test_shipped_environments_reach_the_corporate_git_and_mirror_hosts(plan, sta
     assert network["egress"] == {
         "mode": "private",
         "destinations": [{"cidr": CORPORATE}],
-        "hosts": ["git.internal.example.com", "mirror.internal.example.com"],
+        # The git server, the mirror and the teams' MLflow App host (AWS's regional app host).
+        "hosts": [
+            "git.internal.example.com",
+            "mirror.internal.example.com",
+            "mlflow.sagemaker.eu-west-1.app.aws",
+        ],
     }
     result = plan(stack)
     assert workload_egress(result) == https(network["cidr"], s3_prefix_list(result), CORPORATE)

@@ -11,7 +11,7 @@ import pytest
 
 from mlopsctl.plan.engine import PlanError
 from settings import ConfigError
-from tests.conftest import plan_variant
+from tests.conftest import deep_merge, plan_variant
 from tests.foundation.test_egress import (
     ANYWHERE,
     CORPORATE,
@@ -36,9 +36,18 @@ ADOPTED = {
 # -- a team's repositories and mirrors against its environment's egress ----------------------
 
 
+# fraud-dev on a tracking server (reached through its interface endpoint), so these cases see
+# only their repositories' and mirrors' reach; the MLflow App's host is test_mlflow_app.py's.
+TRACKING_SERVER = {"mlops:tracking": {"kind": "sagemaker"}}
+
+
 def team_error(changes: dict, egress: dict | None) -> str:
     with pytest.raises(PlanError) as caught:
-        plan_variant("fraud-dev", changes, environment(egress) if egress else None)
+        plan_variant(
+            "fraud-dev",
+            deep_merge(TRACKING_SERVER, changes),
+            environment(egress) if egress else None,
+        )
     assert isinstance(caught.value.__cause__, ConfigError)
     return str(caught.value)
 
@@ -70,14 +79,14 @@ def test_open_egress_reaches_public_hosts():
     repos = [{"name": "features", "url": GITHUB}]
     lab = {"mlops:lab": {"codeRepositories": repos, "environmentYml": None}}
     for egress in (NAT, TRANSIT):
-        team = plan_variant("fraud-dev", lab, environment(egress))
+        team = plan_variant("fraud-dev", deep_merge(TRACKING_SERVER, lab), environment(egress))
         repositories = str(team.one("aws:sagemaker/domain:Domain").inputs)
         assert GITHUB in repositories
 
 
 def test_a_wildcard_host_reaches_the_hosts_under_it_but_not_the_domain_itself():
     egress = {**PRIVATE, "hosts": ["*.internal.example.com"]}
-    plan_variant("fraud-dev", {}, environment(egress))  # git. and mirror.internal.example.com
+    plan_variant("fraud-dev", TRACKING_SERVER, environment(egress))  # git. and mirror.internal...
     bare = "https://internal.example.com/conda"
     message = team_error({"mlops:lab": {"packageMirrorUrl": bare}}, egress)
     assert f"mlops:lab.packageMirrorUrl = '{bare}'" in message
@@ -169,4 +178,4 @@ def test_an_adopted_network_may_declare_the_hosts_it_reaches():
             "pipMirrorUrl": "",
         }
     }
-    plan_variant("fraud-dev", lab, {"mlops:network": adopted})
+    plan_variant("fraud-dev", deep_merge(TRACKING_SERVER, lab), {"mlops:network": adopted})

@@ -211,7 +211,7 @@ def test_the_pipeline_role_adds_pending_versions_only(stack):
     group = version.replace(":model-package/", ":model-package-group/").rsplit("/", 1)[0]
     assert evaluate(documents, "sagemaker:CreateModelPackageGroup", group, tagged) == "deny"
     archive = f"arn:aws:s3:::{_bucket(planned, 'artifacts')}/model-packages/{_group_name(stack)}/1/model.tar.gz"
-    assert evaluate(documents, "s3:PutObject", archive, {}) == "allow"
+    assert evaluate(documents, "s3:PutObject", archive, {"aws:PrincipalArn": role.arn}) == "allow"
 
 
 def test_production_keeps_every_model_archive():
@@ -245,3 +245,24 @@ def test_a_model_named_any_other_way_is_refused(model, fragment):
     cause = raised.value.__cause__ or raised.value
     assert isinstance(cause, ConfigError)
     assert fragment in str(cause)
+
+
+def test_in_production_only_retraining_writes_model_archives():
+    """The served archive is what a model package names: people and other roles cannot
+    overwrite it; the pipeline role (which writes a new key per version) can."""
+    planned = plan_stack("fraud-prod")
+    facts = facts_of(planned)
+    archive = (
+        f"arn:aws:s3:::{_bucket(planned, 'artifacts')}/model-packages/"
+        f"{_group_name('fraud-prod')}/3/model.tar.gz"
+    )
+    (pipeline,) = planned.of_type(PIPELINE)
+    writer = facts.role_by_arn(pipeline.inputs["roleArn"])
+    assert writer is not None
+    context = {"aws:PrincipalArn": writer.arn}
+    assert evaluate(list(writer.policies), "s3:PutObject", archive, context) == "allow"
+    for persona in ("data-scientist", "ml-engineer"):
+        for role in (facts.human_role(persona), facts.execution_role(persona)):
+            assert role is not None
+            context = {"aws:PrincipalArn": role.arn}
+            assert evaluate(list(role.policies), "s3:PutObject", archive, context) == "deny"

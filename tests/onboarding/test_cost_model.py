@@ -24,6 +24,10 @@ assumptions:
   efsBaselineGbPerMember: {value: 2}
   retrainingHoursPerRun: {value: 1}
   retrainingInstanceType: {value: ml.small}
+  logGbPerGroupPerMonth: {value: 1}
+  flowLogGbPerMonth: {value: 1}
+  monitoringMinutesPerRun: {value: 6}
+  monitoringInstanceType: {value: ml.small}
 regions:
   xx-test-1:
     vpcInterfaceEndpointAzHour: {usd: 0.01, unit: x, source: test, date: 2026-11}
@@ -107,7 +111,7 @@ def synthetic_plan() -> Plan:
             serve.urn,
             {"productionVariants": [{"serverlessConfig": {"memorySizeInMb": 2048}}]},
         ),
-        _resource("aws:cloudwatch/logGroup:LogGroup", "logs", serve.urn),
+        _resource("aws:sagemaker/featureGroup:FeatureGroup", "features", serve.urn),
     ]
     return Plan("s", "p", {"aws:region": "xx-test-1"}, resources, {})
 
@@ -129,7 +133,7 @@ def test_idle_and_typical_match_hand_computed_values(prices) -> None:
     assert result.idle_monthly_usd == pytest.approx(523.0)
     assert result.typical_monthly_usd == pytest.approx(545.0)
     # A type with no price is reported, never silently free.
-    assert result.unpriced == ["aws:cloudwatch/logGroup:LogGroup"]
+    assert result.unpriced == ["aws:sagemaker/featureGroup:FeatureGroup"]
 
 
 def test_assumption_overrides_change_only_the_typical_part(prices, tmp_path: Path) -> None:
@@ -251,5 +255,22 @@ def test_shipped_price_table_has_source_and_date_on_every_entry() -> None:
     assert {"eu-west-1", "us-east-1"} <= set(data["regions"])
     for region, entries in data["regions"].items():
         for item, entry in entries.items():
-            assert entry["source"].startswith("https://aws.amazon.com/"), (region, item)
+            assert entry["source"].startswith(
+                ("https://aws.amazon.com/", "https://docs.aws.amazon.com/")
+            ), (region, item)
             assert str(entry["date"]) in ("2026-11", "2026-12"), (region, item)
+            if not entry["source"].endswith("/pricing/"):  # a figure not read off a price page
+                assert entry.get("note"), (region, item)
+
+
+def test_mlflow_app_price_says_where_its_zero_comes_from() -> None:
+    import yaml
+
+    from mlopsctl.cost.model import PRICES_FILE
+
+    for entries in yaml.safe_load(PRICES_FILE.read_text())["regions"].values():
+        entry = entries["mlflowAppMonth"]
+        assert entry["usd"] == 0
+        assert "NO OFFICIAL PRICE FOUND" in entry["note"]
+        assert "github.com/londonaicentre/FLIP/issues/745" in entry["note"]
+        assert "cloudobjectivity.co.uk" in entry["note"]

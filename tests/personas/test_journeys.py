@@ -8,7 +8,7 @@ the live model.
     and as the space's execution role: the evaluator (moto does not authorize SageMaker);
 (d) read the team's code and data and (e) `dvc push` / `dvc pull` with the real dvc against the
     exported `dvcRemote`, both with the execution role's credentials in moto_server;
-(f) log an MLflow run: the evaluator on sagemaker-mlflow:* against the planned tracking server.
+(f) log an MLflow run: the evaluator on the planned MLflow App (sagemaker:CallMlflowAppApi).
 The expected outcome of every call is the derived matrix's (the intent, mlopsctl/access/
 intent.yaml); each failure names the step and the judge that decided.
 """

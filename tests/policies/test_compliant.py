@@ -102,13 +102,13 @@ EVIDENCE: dict[str, tuple[str, str, Callable[[Plan], None] | None]] = {
     ),
     "sagemaker-model-network-isolation": ("fraud-prod", "aws:sagemaker/model:Model", None),
     "sagemaker-mlflow-pinned-version": (
-        "fraud-dev",
+        "fraud-prod",
         "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
         None,
     ),
     "sagemaker-mlflow-team-artifact-bucket": (
         "churn-dev",
-        "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
+        "aws:sagemaker/mlflowApp:MlflowApp",
         None,
     ),
     "ecr-immutable-tags": ("fraud-dev", "aws:ecr/repository:Repository", None),

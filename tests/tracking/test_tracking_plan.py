@@ -1,4 +1,6 @@
-"""Planned tracking resources: managed SageMaker MLflow (shipped stacks) and self-hosted."""
+"""Planned tracking resources: the managed SageMaker MLflow tracking server (fraud-prod, and
+fraud-dev as it was before it moved to an MLflow App), and self-hosted. The MLflow App (kind
+`app`, fraud-dev's) is in test_mlflow_app.py."""
 
 from __future__ import annotations
 
@@ -16,10 +18,30 @@ SCHEDULE = "aws:scheduler/schedule:Schedule"
 SCHEDULER_TARGET = "arn:aws:scheduler:::aws-sdk:sagemaker:{}MlflowTrackingServer"
 CERT = "arn:aws:acm:eu-west-1:210987654321:certificate/0e6d2f6a-1111-2222-3333-444455556666"
 SELF_HOSTED = {"mlops:tracking": {"kind": "self-hosted", "selfHosted": {"certificateArn": CERT}}}
-# fraud-dev's working-hours block, with enabled left unset: ignored for self-hosted.
 SELF_HOSTED_NO_HOURS = {
     "mlops:tracking": {**SELF_HOSTED["mlops:tracking"], "workingHours": {"enabled": None}}
 }
+# fraud-dev on a managed tracking server, stopped outside Dublin working hours.
+MANAGED = {
+    "mlops:tracking": {
+        "kind": "sagemaker",
+        "size": "Small",
+        "mlflowVersion": "3.0",
+        "workingHours": {
+            "start": "cron(0 7 ? * MON-FRI *)",
+            "stop": "cron(0 20 ? * MON-FRI *)",
+            "timezone": "Europe/Dublin",
+        },
+    }
+}
+
+
+def managed(plan, plan_with, stack: str, changes: dict | None = None):
+    """`stack` on a managed tracking server: fraud-prod as shipped, fraud-dev switched."""
+    if stack == "fraud-prod" and not changes:
+        return plan(stack)
+    merged = {"mlops:tracking": {**MANAGED["mlops:tracking"], **(changes or {})}}
+    return plan_with(stack, merged if stack == "fraud-dev" else {"mlops:tracking": changes})
 
 
 def actions(statement: dict) -> list[str]:
@@ -33,8 +55,10 @@ def resources(statement: dict) -> list[str]:
 
 
 @pytest.mark.parametrize(("stack", "size"), [("fraud-dev", "Small"), ("fraud-prod", "Medium")])
-def test_managed_server_uses_team_bucket_exact_version_and_registration(plan, stack, size):
-    planned = plan(stack)
+def test_managed_server_uses_team_bucket_exact_version_and_registration(
+    plan, plan_with, stack, size
+):
+    planned = managed(plan, plan_with, stack)
     server = planned.one(SERVER)
     artifacts = planned.exports["buckets"]["artifacts"]
     assert server.inputs["artifactStoreUri"] == f"s3://{artifacts}/mlflow"
@@ -52,8 +76,8 @@ def test_managed_server_uses_team_bucket_exact_version_and_registration(plan, st
     }
 
 
-def test_managed_server_role_is_scoped_to_artifacts_prefix_and_team_key(plan):
-    planned = plan("fraud-dev")
+def test_managed_server_role_is_scoped_to_artifacts_prefix_and_team_key(plan, plan_with):
+    planned = managed(plan, plan_with, "fraud-dev")
     role = planned.one("aws:iam/role:Role", "tracking-server-role")
     assert planned.one(SERVER).inputs["roleArn"] == role.outputs["arn"]
     trust = policy_document(role.inputs["assumeRolePolicy"])["Statement"]
@@ -83,8 +107,8 @@ def test_managed_server_role_is_scoped_to_artifacts_prefix_and_team_key(plan):
     assert not any(fnmatch.fnmatchcase(other_team, r) for s in registry for r in resources(s))
 
 
-def test_registration_permissions_follow_the_switch(plan_with):
-    planned = plan_with("fraud-dev", {"mlops:tracking": {"automaticModelRegistration": False}})
+def test_registration_permissions_follow_the_switch(plan, plan_with):
+    planned = managed(plan, plan_with, "fraud-dev", {"automaticModelRegistration": False})
     assert planned.one(SERVER).inputs["automaticModelRegistration"] is False
     policy = policy_document(
         planned.one("aws:iam/rolePolicy:RolePolicy", "tracking-server-policy").inputs["policy"]
@@ -101,8 +125,8 @@ def working_hours_schedules(planned) -> dict[str, dict]:
     }
 
 
-def test_dev_server_stops_and_starts_on_working_hours_with_a_least_privilege_role(plan):
-    planned = plan("fraud-dev")
+def test_dev_server_stops_and_starts_on_working_hours_with_a_least_privilege_role(plan, plan_with):
+    planned = managed(plan, plan_with, "fraud-dev")
     server = planned.one(SERVER)
     name = server.inputs["trackingServerName"]
     role = planned.one("aws:iam/role:Role", "tracking-schedule-role")
@@ -142,7 +166,9 @@ def test_working_hours_default_follows_production(plan, plan_with):
     assert working_hours_schedules(plan("fraud-prod")) == {}
     assert not any(r.name == "tracking-schedule-role" for r in plan("fraud-prod").resources)
     # Without the block, dev still gets them (UTC, the default hours); prod can opt in.
-    dev = plan_with("fraud-dev", {"mlops:tracking": {"workingHours": None}})
+    dev = plan_with(
+        "fraud-dev", {"mlops:tracking": {**MANAGED["mlops:tracking"], "workingHours": None}}
+    )
     defaults = working_hours_schedules(dev)
     assert {a: s["scheduleExpressionTimezone"] for a, s in defaults.items()} == {
         "stop": "UTC",
@@ -150,7 +176,7 @@ def test_working_hours_default_follows_production(plan, plan_with):
     }
     opted_in = plan_with("fraud-prod", {"mlops:tracking": {"workingHours": {"enabled": True}}})
     assert set(working_hours_schedules(opted_in)) == {"stop", "start"}
-    opted_out = plan_with("fraud-dev", {"mlops:tracking": {"workingHours": {"enabled": False}}})
+    opted_out = managed(plan, plan_with, "fraud-dev", {"workingHours": {"enabled": False}})
     assert working_hours_schedules(opted_out) == {}
 
 

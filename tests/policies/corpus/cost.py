@@ -41,6 +41,6 @@ CASES = [
         "over-budget",
         "fraud-dev",
         "cost-monthly-budget",
-        config={"mlops:team": {"monthlyBudgetUsd": 100}},
+        config={"mlops:team": {"monthlyBudgetUsd": 10}},
     ),
 ]

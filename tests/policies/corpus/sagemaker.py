@@ -6,6 +6,7 @@ from tests.policies.corpus.cases import (
     DOMAIN,
     ENDPOINT_CONFIG,
     MLFLOW,
+    MLFLOW_APP,
     MODEL,
     Case,
     add_notebook,
@@ -94,16 +95,24 @@ CASES = [
     ),
     Case(
         "mlflow-patch-level-version",
-        "fraud-dev",
+        "fraud-prod",
         "sagemaker-mlflow-pinned-version",
         lambda p: change(p, MLFLOW, None, put("mlflowVersion", "3.0.0")),
     ),
     Case(
         "mlflow-foreign-bucket",
-        "fraud-dev",
+        "fraud-prod",
         "sagemaker-mlflow-team-artifact-bucket",
         lambda p: change(
             p, MLFLOW, None, put("artifactStoreUri", "s3://someone-elses-bucket/mlflow")
+        ),
+    ),
+    Case(
+        "mlflow-app-foreign-bucket",
+        "fraud-dev",
+        "sagemaker-mlflow-team-artifact-bucket",
+        lambda p: change(
+            p, MLFLOW_APP, None, put("artifactStoreUri", "s3://someone-elses-bucket/mlflow")
         ),
     ),
 ]
