@@ -70,8 +70,35 @@ def _onboard_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--team", required=True, help="team name, e.g. fraud")
     parser.add_argument("--env", required=True, help="environment stack, e.g. dev")
     parser.add_argument(
-        "--member", action="append", metavar="NAME:PERSONA", help="a lab member (repeatable)"
+        "--member",
+        action="append",
+        metavar="NAME:PERSONA",
+        help="a lab member, e.g. alice:data-scientist (repeatable; personas: data-scientist, "
+        "ml-engineer, data-steward)",
     )
+    parser.add_argument(
+        "--principal",
+        action="append",
+        metavar="PERSONA=ARN",
+        help="who may assume a persona's role, e.g. data-scientist=arn:aws:iam::<account>:role/"
+        "<role> (repeatable; mlops:personas.<persona>.principals)",
+    )
+    parser.add_argument(
+        "--repository",
+        action="append",
+        metavar="NAME=URL[@BRANCH]",
+        help="a git repository the lab clones, e.g. models=https://git.example.com/t/models.git"
+        "@main (repeatable; mlops:lab.codeRepositories)",
+    )
+    parser.add_argument(
+        "--environment-yml",
+        metavar="REPOSITORY:PATH",
+        help="the lab's conda environment file in a --repository (mlops:lab.environmentYml)",
+    )
+    parser.add_argument(
+        "--conda-mirror", metavar="URL", help="conda mirror (mlops:lab.packageMirrorUrl)"
+    )
+    parser.add_argument("--pip-mirror", metavar="URL", help="PyPI index (mlops:lab.pipMirrorUrl)")
     parser.add_argument("--gpu", action="store_true", help="allow the environment's GPU types")
     parser.add_argument("--owner", metavar="EMAIL", help="owner tag (default: the env's owner)")
     parser.add_argument("--cost-center", metavar="CC", help="cost-center tag (default: env's)")
@@ -80,13 +107,16 @@ def _onboard_arguments(parser: argparse.ArgumentParser) -> None:
 
 @_register(
     "member",
-    "add or remove lab members of a team stack (validated, planned, rolled back on error)",
-    "mlopsctl.commands.onboard:run_member",
+    "list, add or remove lab members of a team stack (changes validated, planned, rolled back "
+    "on error)",
+    "mlopsctl.commands.member:run",
 )
 def _member_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["add", "remove"])
+    parser.add_argument("action", choices=["list", "add", "remove"])
     parser.add_argument("stack", help="team stack, e.g. fraud-dev")
-    parser.add_argument("members", nargs="+", metavar="NAME[:PERSONA]")
+    parser.add_argument(
+        "members", nargs="*", metavar="MEMBER", help="add: NAME:PERSONA ...; remove: NAME ..."
+    )
     parser.add_argument("--instance-type", help="defaultInstanceType of added members")
 
 
@@ -126,11 +156,31 @@ def _cost_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@_register("diagram", "architecture diagram of a planned stack", "mlopsctl.commands.diagram:run")
+@_register(
+    "diagram",
+    "architecture picture of a planned stack (AWS icons, data flows), or its dependency graph",
+    "mlopsctl.commands.diagram:run",
+)
 def _diagram_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stack", help="stack name, e.g. fraud-dev")
-    parser.add_argument("--format", choices=["mermaid", "png", "svg"], default="mermaid")
-    parser.add_argument("--output", metavar="FILE", help="file to write (default: stdout/stack)")
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="file to write; its extension picks the format: .png, .svg, .mmd or .md (Mermaid) "
+        "(default: Mermaid text on stdout)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["mermaid", "png", "svg"],
+        help="output format; must agree with --output's extension (without --output, png/svg "
+        "write <stack>.png/.svg)",
+    )
+    parser.add_argument(
+        "--view",
+        choices=["architecture", "dependencies"],
+        help="architecture: people, account, VPC, components and data flows (default for "
+        "images); dependencies: one node per component, who uses whom (default for Mermaid)",
+    )
 
 
 @_register(
@@ -154,9 +204,25 @@ def _access_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", metavar="FILE", help="also write the matrix as Markdown")
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the installed distribution's version, read only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from mlopsctl import version
+
+        print(f"mlopsctl {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlopsctl", description="The MLOps platform team's command line (offline by default)."
+    )
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print mlopsctl's version and exit"
     )
     parser.add_argument(
         "--project",

@@ -4,7 +4,8 @@ The stack is planned offline, with its peers among the project's stacks (another
 same environment; the same team in another environment). The policy intent
 (mlopsctl/access/intent.yaml) is expanded over those plans into cells (mlopsctl/access/derive.py),
 and every cell is evaluated against the planned IAM documents (mlopsctl/access/evaluator.py). A
-cell whose evaluation differs from the intent is shown in red and the command exits 1.
+cell whose evaluation differs from the intent is shown in red and the command exits 1. The matrix
+is per team stack: an environment stack is refused, naming the environment's team stacks.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from mlopsctl.access.derive import derive_from_facts
 from mlopsctl.access.facts import StackFacts, facts_of
 from mlopsctl.access.peers import find_peers
 from mlopsctl.plan import plan_stack
-from settings import Project, read_stack_file
+from settings import ConfigError, Project, read_stack_file
 
 # Request keys evaluated but not printed: the resource's tags but `team`, and the caller of a
 # trust cell (shown as its persona's principal).
@@ -49,6 +50,8 @@ class Matrix:
     peer: str | None
     other_environment: str | None
     judged: list[Judged]
+    # The acting stack's configured principals (callers of its persona roles).
+    principals: frozenset[str] = frozenset()
 
     @property
     def mismatches(self) -> list[Judged]:
@@ -59,9 +62,38 @@ def _facts(project: Project, stack: str | None) -> StackFacts | None:
     return facts_of(plan_stack(stack, project.root)) if stack else None
 
 
+def team_stacks_of(project: Project, environment_stack: str) -> list[str]:
+    """The team stacks whose `mlops:team.environmentStack` is `environment_stack`."""
+    found = []
+    for name in project.stacks():
+        try:
+            config = read_stack_file(project, name).config
+        except ConfigError:
+            continue  # an unreadable stack is reported by its own commands
+        team = config.get(f"{project.name}:team")
+        if isinstance(team, dict) and team.get("environmentStack") == environment_stack:
+            found.append(name)
+    return sorted(found)
+
+
+def require_team_stack(project: Project, stack: str, what: str) -> None:
+    """A clear error for an unknown stack, and for an environment stack (`what` is per team)."""
+    config = read_stack_file(project, stack).config
+    if config.get(f"{project.name}:layer") != "environment":
+        return
+    teams = team_stacks_of(project, stack)
+    listed = (
+        ", ".join(teams) if teams else "none yet (mlopsctl onboard --team T --env " + stack + ")"
+    )
+    raise ConfigError(
+        f"{stack!r} is an environment stack: {what} is per team stack; the team stacks of "
+        f"environment {stack!r}: {listed}"
+    )
+
+
 def access_matrix(project: Project, stack: str) -> Matrix:
-    """Plan the stack and its peers, derive its cells and evaluate each."""
-    read_stack_file(project, stack)  # a clear error for an unknown stack
+    """Plan the team stack and its peers, derive its cells and evaluate each."""
+    require_team_stack(project, stack, "the access matrix")
     peers = find_peers(project, stack)
     acting = _facts(project, stack)
     assert acting is not None
@@ -69,8 +101,14 @@ def access_matrix(project: Project, stack: str) -> Matrix:
     other = _facts(project, peers.other_environment)
     facts = {f.stack: f for f in (acting, peer, other) if f is not None}
     cells = derive_from_facts(acting, peer, other)
+    if not cells:
+        raise ConfigError(
+            f"{stack}: the policy intent gives no cell on this stack's plan; its access would "
+            "go unchecked (see mlopsctl/access/intent.yaml)"
+        )
     judged = [Judged(c, evaluate_cell(c, facts)) for c in cells]
-    return Matrix(stack, peers.peer, peers.other_environment, judged)
+    principals = frozenset(arn for arns in acting.principals.values() for arn in arns)
+    return Matrix(stack, peers.peer, peers.other_environment, judged, principals)
 
 
 def context_text(cell: Cell) -> str:

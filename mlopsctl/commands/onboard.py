@@ -1,4 +1,4 @@
-"""`mlopsctl onboard` and `mlopsctl member`: write or change a team stack file, then prove it.
+"""`mlopsctl onboard`: write a team stack file, then prove it (`mlopsctl member` is in member.py).
 
 Every change is validated with the program's own settings model, planned offline and, when the
 policy pack's offline runner is present, judged by the policy pack. A failed check rolls the
@@ -10,7 +10,7 @@ the one found from the current directory); stack files are read and written thro
 from __future__ import annotations
 
 import argparse
-import json
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -19,34 +19,41 @@ from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from mlopsctl.commands.onboard_flags import LabExtras, lab_extras, parse_member, persona_key
+from mlopsctl.commands.progress import stage
 from mlopsctl.plan import Plan, plan_stack
 from mlopsctl.policy_runner import Violation, run_plan_policies
 from settings import (
     ConfigError,
     Project,
-    dump_edited,
     environment_stacks,
-    load_for_editing,
     load_stack,
     read_stack_file,
     stack_file_transaction,
 )
+from settings.models.tracking import MLFLOW_APP_HOST
 from settings.values import TeamName
 
 PROJECT = "mlops"
-DEFAULT_PERSONA = "data-scientist"
 
 
 # -- checks: settings, plan, policies -----------------------------------------------------------
 
 
-def check_stack(stack: str, project: Project, console: Console) -> tuple[Plan, list[Violation]]:
-    """Validate, plan and judge a stack file; raises ConfigError on any failure."""
-    with console.status(f"validating {stack}…"):
+def check_stack(
+    stack: str, project: Project, console: Console | None = None
+) -> tuple[Plan, list[Violation]]:
+    """Validate, plan and judge a stack file; raises ConfigError on any failure.
+
+    Each stage is shown on stderr (a spinner in a terminal, one line otherwise); `console` is
+    accepted for callers that pass one and not used.
+    """
+    del console
+    with stage(f"validating {stack}…"):
         load_stack(project, stack)
-    with console.status(f"planning {stack} offline…"):
+    with stage(f"planning {stack} offline…"):
         plan = plan_stack(stack, project_dir=project.root)
-    with console.status(f"running the policy pack on {stack}…"):
+    with stage(f"running the policy pack on {stack}…"):
         violations = run_plan_policies(plan, project)
     mandatory = [v for v in violations if v.mandatory]
     if mandatory:
@@ -56,13 +63,6 @@ def check_stack(stack: str, project: Project, console: Console) -> tuple[Plan, l
 
 
 # -- parsing ------------------------------------------------------------------------------------
-
-
-def parse_member(text: str) -> dict[str, str]:
-    name, sep, persona = text.partition(":")
-    if not name:
-        raise ConfigError(f"--member '{text}': allowed: name:persona, e.g. alice:data-scientist")
-    return {"name": name, "persona": persona if sep else DEFAULT_PERSONA}
 
 
 def _check_team_name(team: str) -> None:
@@ -76,9 +76,11 @@ def _check_team_name(team: str) -> None:
 def _environment_config(env: str, project: Project) -> dict[str, Any]:
     environments = environment_stacks(project)
     if env not in environments:
+        hint = difflib.get_close_matches(env, environments, n=1)
+        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
         raise ConfigError(
-            f"--env '{env}': no environment stack of that name in {project.stacks_dir}; "
-            f"allowed: {', '.join(environments) or 'none'}"
+            f"--env '{env}': no environment stack of that name in {project.stacks_dir}"
+            f"{suggestion}; allowed: {', '.join(environments) or 'none'}"
         )
     return read_stack_file(project, env).config
 
@@ -92,6 +94,80 @@ def _flow(value: Any) -> str:
     return text.removesuffix("\n...").strip()
 
 
+def _personas_lines(gpu: bool, extras: LabExtras) -> list[str]:
+    if not gpu and not extras.principals:
+        return []
+    lines = [
+        "  # Who may assume each persona's role; a persona without principals: nobody.",
+        f"  {PROJECT}:personas:",
+    ]
+    for persona, arns in extras.principals.items():
+        lines += [f"    {persona_key(persona)}:", "      principals:"]
+        lines += [f"        - {_flow(arn)}" for arn in arns]
+    if gpu:
+        lines.append("    allowGpu: true  # the environment's GPU types may be started")
+    return lines
+
+
+def _lab_lines(members: list[dict[str, str]], extras: LabExtras) -> list[str]:
+    lines = [
+        "  # The lab: a VPC-only Studio domain, IAM sign-in, idle apps stop after an hour.",
+        f"  {PROJECT}:lab:",
+        "    kind: studio",
+        "    authMode: IAM",
+        "    idleTimeoutMinutes: 60",
+    ]
+    if members:
+        lines.append("    members:")
+        lines += [f"      - {_flow(m)}" for m in members]
+    else:
+        lines.append("    members: []")
+    if extras.repositories:
+        lines.append("    codeRepositories:")
+        lines += [f"      - {_flow(r)}" for r in extras.repositories]
+    if extras.environment_yml:
+        lines.append(f"    environmentYml: {_flow(extras.environment_yml)}")
+    if extras.conda_mirror:
+        lines.append(f"    packageMirrorUrl: {_flow(extras.conda_mirror)}")
+    if extras.pip_mirror:
+        lines.append(f"    pipMirrorUrl: {_flow(extras.pip_mirror)}")
+    return lines
+
+
+def _undeclared(
+    declared: dict[str, dict[str, Any]], gpu: bool, members: list, extras: LabExtras
+) -> None:
+    """Refuse options whose key this project does not declare."""
+    if (gpu or extras.principals) and f"{PROJECT}:personas" not in declared:
+        raise ConfigError(f"--gpu/--principal: this project declares no {PROJECT}:personas key")
+    lab_options = members or extras.repositories or extras.conda_mirror or extras.pip_mirror
+    if lab_options and f"{PROJECT}:lab" not in declared:
+        raise ConfigError(f"--member/--repository/mirrors: this project declares no {PROJECT}:lab")
+
+
+def _tracking_lines(env_config: dict[str, Any]) -> list[str]:
+    """Serverless MLflow (nothing billed while idle) when the environment reaches the app's
+    host; else the smallest managed tracking server, reached through its interface endpoint."""
+    egress = (env_config.get(f"{PROJECT}:network") or {}).get("egress") or {}
+    host = MLFLOW_APP_HOST.format(region=env_config["aws:region"])
+    mode = egress.get("mode", "none")
+    if mode in ("nat", "transit-gateway") or (
+        mode == "private" and host in egress.get("hosts", [])
+    ):
+        return [
+            "  # Serverless MLflow (a SageMaker MLflow App): nothing billed but S3 while idle.",
+            f"  {PROJECT}:tracking:",
+            "    kind: app",
+        ]
+    return [
+        f"  # Managed SageMaker MLflow, smallest size: the environment does not reach {host}",
+        "  # (the serverless MLflow App's host), so a tracking server behind its endpoint.",
+        f"  {PROJECT}:tracking:",
+        "    kind: sagemaker",
+        "    size: Small",
+    ]
+
+
 def render_team_stack(
     *,
     declared: dict[str, dict[str, Any]],
@@ -102,8 +178,11 @@ def render_team_stack(
     gpu: bool,
     owner: str | None,
     cost_center: str | None,
+    extras: LabExtras | None = None,
 ) -> str:
     """The team stack file, commented like the shipped ones; only declared keys are written."""
+    extras = extras or LabExtras()
+    _undeclared(declared, gpu, members, extras)
     production = bool(env_config.get(f"{PROJECT}:production", False))
     lines = [
         f"# Team layer: the {team} team in {env}. Written by `mlopsctl onboard`; edit freely, then",
@@ -129,50 +208,14 @@ def render_team_stack(
         f"    monthlyBudgetUsd: {6000 if production else 1500}",
     ]
     if f"{PROJECT}:tracking" in declared:
-        lines += [
-            "  # Managed SageMaker MLflow, smallest size: enough for one team's experiments.",
-            f"  {PROJECT}:tracking:",
-            "    kind: sagemaker",
-            "    size: Small",
-        ]
-    if gpu and f"{PROJECT}:personas" in declared:
-        lines += [
-            "  # GPU instance types of the environment's allow-list may be started.",
-            f"  {PROJECT}:personas:",
-            "    allowGpu: true",
-        ]
-    elif gpu:
-        raise ConfigError(f"--gpu: this project declares no {PROJECT}:personas key yet")
+        lines += _tracking_lines(env_config)
+    lines += _personas_lines(gpu, extras)
     if f"{PROJECT}:lab" in declared:
-        lines += [
-            "  # The lab: a VPC-only Studio domain, IAM sign-in, idle apps stop after an hour.",
-            f"  {PROJECT}:lab:",
-            "    kind: studio",
-            "    authMode: IAM",
-            "    idleTimeoutMinutes: 60",
-        ]
-        if members:
-            lines.append("    members:")
-            lines += [f"      - {_flow(m)}" for m in members]
-        else:
-            lines.append("    members: []")
-    elif members:
-        raise ConfigError(f"--member: this project declares no {PROJECT}:lab key yet")
+        lines += _lab_lines(members, extras)
     return "\n".join(lines) + "\n"
 
 
-def _next_steps(stack: str) -> Table:
-    table = Table(title="Next steps", show_header=False)
-    table.add_column("step")
-    table.add_column("command")
-    table.add_row("1. review", f"mlopsctl plan {stack}; mlopsctl cost {stack}")
-    table.add_row("2. create the stack", f"pulumi stack init {stack}")
-    table.add_row("3. deploy (policy-gated)", f"pulumi up -s {stack} --policy-pack policies")
-    table.add_row("4. hand over", f"mlopsctl handbook {stack} --output {stack}-handbook.md")
-    return table
-
-
-def _summary(plan: Plan, violations: list[Any], path: Path) -> Table:
+def summary(plan: Plan, violations: list[Any], path: Path) -> Table:
     table = Table(title=f"{plan.stack}: checked", show_header=False)
     table.add_column("check")
     table.add_column("result")
@@ -183,15 +226,24 @@ def _summary(plan: Plan, violations: list[Any], path: Path) -> Table:
     return table
 
 
-# -- commands -----------------------------------------------------------------------------------
+# -- the command --------------------------------------------------------------------------------
 
 
 def run(args: argparse.Namespace) -> int:
+    from mlopsctl.commands.onboard_next_steps import print_after_onboarding
+
     console = Console()
     project: Project = args.project
     _check_team_name(args.team)
     env_config = _environment_config(args.env, project)
     members = [parse_member(m) for m in args.member or []]
+    extras = lab_extras(
+        getattr(args, "principal", None),
+        getattr(args, "repository", None),
+        getattr(args, "environment_yml", None),
+        getattr(args, "conda_mirror", None),
+        getattr(args, "pip_mirror", None),
+    )
     stack = f"{args.team}-{args.env}"
     path = project.stack_path(stack)
     if path.exists() and not args.force:
@@ -205,63 +257,22 @@ def run(args: argparse.Namespace) -> int:
         gpu=args.gpu,
         owner=args.owner,
         cost_center=args.cost_center,
+        extras=extras,
     )
     with stack_file_transaction(project, stack) as path:
-        path.write_text(text)
-        plan, violations = check_stack(stack, project, console)
-    console.print(_summary(plan, violations, path))
-    console.print(_next_steps(stack))
-    return 0
-
-
-def _edit_members(members: Any, action: str, texts: list[str], instance_type: str | None) -> list:
-    """Add or remove members of a round-trip `mlops:lab.members` list in place; their names."""
-    from ruamel.yaml.comments import CommentedMap
-
-    names = [m.get("name") for m in members]
-    for text in texts:
-        if action == "add":
-            member = parse_member(text)
-            if member["name"] in names:
-                raise ConfigError(
-                    f"{PROJECT}:lab.members: '{member['name']}' is already a member; "
-                    "allowed: a new name"
-                )
-            entry = CommentedMap(member)
-            if instance_type:
-                entry["defaultInstanceType"] = instance_type
-            entry.fa.set_flow_style()
-            members.append(entry)
-            names.append(member["name"])
-        else:
-            if text not in names:
-                raise ConfigError(
-                    f"{PROJECT}:lab.members: '{text}' is not a member; allowed: "
-                    + (", ".join(str(n) for n in names) or "none")
-                )
-            del members[names.index(text)]
-            names.remove(text)
-    return names
-
-
-def run_member(args: argparse.Namespace) -> int:
-    """`mlopsctl member add|remove <stack> ...`: edit `mlops:lab.members`, keeping comments."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    console = Console()
-    project: Project = args.project
-    document = load_for_editing(project, args.stack)  # a clear error for an unknown stack
-    lab = (document.get("config") or {}).get(f"{PROJECT}:lab")
-    if lab is None:
-        raise ConfigError(f"stack '{args.stack}': {PROJECT}:lab is not set; the lab holds members")
-    members = lab.get("members")
-    if members is None:
-        members = lab["members"] = CommentedSeq()
-    names = _edit_members(members, args.action, args.members, args.instance_type)
-    with stack_file_transaction(project, args.stack) as path:
-        path.write_text(dump_edited(document))
-        plan, violations = check_stack(args.stack, project, console)
-    console.print(_summary(plan, violations, path))
-    console.print(f"members of {args.stack}: {json.dumps(names)}")
-    console.print(f"next: pulumi up -s {args.stack}")
+        with stage(f"writing {path.relative_to(project.root)}…"):
+            path.write_text(text)
+        plan, violations = check_stack(stack, project)
+    console.print(summary(plan, violations, path))
+    network = env_config.get(f"{PROJECT}:network")
+    egress = network.get("egress") if isinstance(network, dict) else None
+    egress = egress if isinstance(egress, dict) else {}
+    print_after_onboarding(
+        console,
+        extras,
+        stack=stack,
+        env=args.env,
+        region=str(env_config["aws:region"]),
+        egress_mode=str(egress.get("mode", "none")),
+    )
     return 0

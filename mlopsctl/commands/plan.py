@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
+from mlopsctl.commands.progress import stage
 from mlopsctl.plan import Plan, plan_stack
 from mlopsctl.plan.prerequisites import Prerequisite, prerequisites
 from mlopsctl.policy_verdicts import policy_verdicts
@@ -118,7 +119,9 @@ def prerequisites_table(needed: list[Prerequisite]) -> Table:
 
 def run(args: argparse.Namespace) -> int:
     console = Console()
-    with console.status(f"planning {args.stack} offline…"):
+    if args.stack not in args.project.stacks():  # the one error line, with "did you mean"
+        plan_stack(args.stack, project_dir=args.project.root)
+    with stage(f"planning {args.stack} offline…"):
         plan = plan_stack(args.stack, project_dir=args.project.root)
     try:  # the stack's derived pack config, unless --policy-config FILE
         _config, config_source, violations = policy_verdicts(

@@ -69,7 +69,7 @@ def components(plan: Plan) -> list[Component]:
     for resource in plan.resources:
         if _is_component(resource):
             urn = group_of(resource)
-            if urn == resource.urn and urn not in groups:
+            if urn is not None and urn == resource.urn and urn not in groups:
                 groups[urn] = Component(resource.urn, resource.name, resource.type)
                 order.append(urn)
     for resource in plan.resources:

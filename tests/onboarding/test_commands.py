@@ -120,7 +120,9 @@ def test_cost_json_prices_the_environment_endpoints_per_az() -> None:
     # An endpoint is billed per AZ it has a network interface in: one per planned subnet.
     endpoint_azs = sum(len(r.inputs["subnetIds"]) for r in interface)
     prices = load_prices("eu-west-1")
-    expected = endpoint_azs * prices.rate("vpcInterfaceEndpointAzHour") * prices.hours_per_month
+    rate = prices.rate("vpcInterfaceEndpointAzHour")
+    assert rate is not None
+    expected = endpoint_azs * rate * prices.hours_per_month
     assert estimate["components"]["network"]["idleMonthlyUsd"] == round(expected, 2)
     assert estimate["idleMonthlyUsd"] >= estimate["components"]["network"]["idleMonthlyUsd"]
 
@@ -169,23 +171,12 @@ def test_handbook_from_plan_and_from_outputs_file(tmp_path: Path) -> None:
     if "mlflowTrackingUri" in exports:
         assert f"MLFLOW_TRACKING_URI={exports['mlflowTrackingUri']}" in text
 
-    # Real `pulumi stack output --json` wins over the plan; absent sections are named.
+    # Real `pulumi stack output --json` wins over the plan (a partial file is refused:
+    # tests/onboarding/test_handbook_journey.py).
     outputs = tmp_path / "outputs.json"
-    outputs.write_text(
-        json.dumps(
-            {
-                "team": "fraud",
-                "environment": "dev",
-                "region": "eu-west-1",
-                "ecrRepositoryUrls": {
-                    "inference": "210987654321.dkr.ecr.eu-west-1.amazonaws.com/x"
-                },
-            }
-        )
-    )
+    registry = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
+    urls = {"inference": f"{registry}/x", "pipeline": f"{registry}/y"}
+    outputs.write_text(json.dumps({**exports, "ecrRepositoryUrls": urls}))
     text = mlopsctl("handbook", "fraud-dev", "--outputs", str(outputs), check=True).stdout
-    assert (
-        "docker login --username AWS --password-stdin 210987654321.dkr.ecr.eu-west-1.amazonaws.com"
-        in text
-    )
-    assert "## Not in this stack yet" in text and "MLflow" in text
+    assert f"docker login --username AWS --password-stdin {registry}" in text
+    assert f"docker push {registry}/y:" in text
