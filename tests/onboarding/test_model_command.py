@@ -20,7 +20,6 @@ from mlopsctl import cli
 from mlopsctl.commands import model
 from mlopsctl.plan import Plan, PlannedResource, plan_stack
 from settings import ConfigError
-from tests.conftest import PROJECT
 
 REGION = "eu-west-1"
 ACCOUNTS = {"fraud-dev": "210987654321", "fraud-prod": "345678901234"}
@@ -44,22 +43,6 @@ def _group_resource(name: str) -> PlannedResource:
         retain_on_delete=False,
         inputs={"modelPackageGroupName": name},
     )
-
-
-def _plans_the_group(stack: str) -> bool:
-    return bool(plan_stack(stack, project_dir=PROJECT.root).of_type(model.GROUP_TYPE))
-
-
-@pytest.fixture
-def group_from_plan(monkeypatch: pytest.MonkeyPatch) -> bool:
-    """Whether the group name comes from the real plan; if the program does not plan the group
-    (yet), the contract's name stands in for `planned_model_package_group` alone."""
-    if _plans_the_group("fraud-dev"):
-        return True
-    monkeypatch.setattr(
-        model, "planned_model_package_group", lambda plan: GROUPS.get(plan.stack, "?")
-    )
-    return False
 
 
 @pytest.fixture
@@ -140,8 +123,6 @@ def test_planned_group_is_read_from_a_plan_or_its_json() -> None:
 
 
 def test_the_shipped_team_stacks_plan_their_registry_group() -> None:
-    if not _plans_the_group("fraud-dev"):
-        pytest.skip(f"the program does not plan a {model.GROUP_TYPE} yet")
     for stack, group in GROUPS.items():
         assert model.planned_model_package_group(plan_stack(stack)) == group
 
@@ -149,10 +130,9 @@ def test_the_shipped_team_stacks_plan_their_registry_group() -> None:
 # -- versions -----------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("aws")
 def test_versions_lists_every_version_with_its_status(
     project: Path,
-    aws: None,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -178,10 +158,9 @@ def test_versions_lists_every_version_with_its_status(
 # -- serve --------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("aws")
 def test_serve_latest_approved_pins_version_1_and_the_file_plans(
     project: Path,
-    aws: None,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     untouched_checkout: None,
@@ -200,14 +179,13 @@ def test_serve_latest_approved_pins_version_1_and_the_file_plans(
     assert arn in out
     assert "pulumi up --stack fraud-dev" in out and "blue/green" in out
     plan = plan_stack("fraud-dev", project_dir=project)
-    if group_from_plan:  # the program derives the package ARN from the pinned version
-        assert arn in repr([r.inputs for r in plan.resources])
+    # the program derives the package ARN from the pinned version
+    assert arn in repr([r.inputs for r in plan.resources])
 
 
+@pytest.mark.usefixtures("aws")
 def test_serve_refuses_a_pending_version_in_production_even_when_allowed(
     project: Path,
-    aws: None,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -222,10 +200,9 @@ def test_serve_refuses_a_pending_version_in_production_even_when_allowed(
     assert path.read_text() == before
 
 
+@pytest.mark.usefixtures("aws")
 def test_serve_pending_version_outside_production_needs_allow_unapproved(
     project: Path,
-    aws: None,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -240,10 +217,9 @@ def test_serve_pending_version_outside_production_needs_allow_unapproved(
     assert _served(project, "fraud-dev") == 3
 
 
+@pytest.mark.usefixtures("aws")
 def test_serve_an_unknown_version_names_the_versions_that_exist(
     project: Path,
-    aws: None,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -256,10 +232,9 @@ def test_serve_an_unknown_version_names_the_versions_that_exist(
     assert (project / "stacks" / "Pulumi.fraud-dev.yaml").read_text() == before
 
 
+@pytest.mark.usefixtures("aws")
 def test_serve_rolls_the_file_back_when_the_check_fails(
     project: Path,
-    aws: None,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -284,7 +259,6 @@ def test_serve_rolls_the_file_back_when_the_check_fails(
 
 def test_no_credentials_is_one_line(
     project: Path,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -301,10 +275,9 @@ def test_no_credentials_is_one_line(
     assert "no AWS credentials" in err and "210987654321" in err
 
 
+@pytest.mark.usefixtures("aws")
 def test_unknown_group_is_one_line(
     project: Path,
-    aws: None,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -314,10 +287,9 @@ def test_unknown_group_is_one_line(
     assert f"'{group}' does not exist" in err and "pulumi up --stack fraud-dev" in err
 
 
+@pytest.mark.usefixtures("aws")
 def test_credentials_of_another_account_are_refused(
     project: Path,
-    aws: None,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -330,7 +302,6 @@ def test_credentials_of_another_account_are_refused(
 
 def test_unreachable_endpoint_is_one_line(
     project: Path,
-    group_from_plan: bool,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
