@@ -40,12 +40,13 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from mlopsctl.pack_facts import complete_pack_config
 from mlopsctl.plan import engine as plan_engine
 from mlopsctl.plan.model import Plan, PlannedResource
 from mlopsctl.violation import PolicyConfigError, Violation
+from policies.exemptions import EXEMPTIONS_KEY, MIN_REASON
 from policies.registry import RULES, all_policies
 from settings import Project, load_settings, load_stack
-from settings.pack_config import pack_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_ROOT / "policies" / "config"
@@ -56,15 +57,17 @@ def derived_pack_config(plan: Plan, project: Project | None = None) -> dict[str,
     """The pack config of the planned stack, derived from its settings (the plan's config, so
     overrides count). `project`: the one the plan was made from (default: the plan engine's)."""
     project = project or Project.at(plan_engine.PROJECT_ROOT)
-    config = pack_config(load_settings(plan.config, plan.stack, project), project)
-    _check_config(config, f"pack config of {plan.stack}")
+    source = f"pack config of {plan.stack}"
+    config = complete_pack_config(load_settings(plan.config, plan.stack, project), project, source)
+    _check_config(config, source)
     return config
 
 
 def stack_pack_config(project: Project, stack: str) -> dict[str, Any]:
     """The pack config of a stack file, as `mlopsctl pack-config <stack>` writes it."""
-    config = pack_config(load_stack(project, stack), project)
-    _check_config(config, f"pack config of {stack}")
+    source = f"pack config of {stack}"
+    config = complete_pack_config(load_stack(project, stack), project, source)
+    _check_config(config, source)
     return config
 
 
@@ -105,13 +108,31 @@ def _check_config(config: Mapping[str, Any], source: str) -> None:
                 f"{source}: {key}.enforcementLevel {level!r}; allowed: {', '.join(sorted(levels))}"
             )
         if isinstance(value, dict) and key in RULES:
-            unknown = set(value) - {"enforcementLevel"} - set(RULES[key].defaults)
+            _check_exemptions(value.get(EXEMPTIONS_KEY), f"{source}: {key}.{EXEMPTIONS_KEY}")
+            allowed_keys = ["enforcementLevel", EXEMPTIONS_KEY, *RULES[key].defaults]
+            unknown = set(value) - set(allowed_keys)
             if unknown:
-                allowed = ", ".join(["enforcementLevel", *RULES[key].defaults])
+                allowed = ", ".join(allowed_keys)
                 raise PolicyConfigError(
                     f"{source}: {key} has unknown keys {', '.join(sorted(unknown))}; "
                     f"allowed: {allowed}"
                 )
+
+
+def _check_exemptions(entries: Any, where: str) -> None:
+    """What the CLI's schema check of the `exemptions` key refuses, refused here too."""
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise PolicyConfigError(f"{where} = {entries!r}: allowed: a list of {{resource, reason}}")
+    for index, entry in enumerate(entries):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        reason = str(entry.get("reason") or "").strip() if isinstance(entry, dict) else ""
+        if not resource or len(reason) < MIN_REASON:
+            raise PolicyConfigError(
+                f"{where}[{index}] = {entry!r}: allowed: {{resource: a logical name or URN, "
+                f"reason: at least {MIN_REASON} characters}}"
+            )
 
 
 def enforcement_of(policy: Policy, config: Mapping[str, Any]) -> EnforcementLevel:

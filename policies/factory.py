@@ -17,6 +17,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from policies.exemptions import EXEMPTIONS_KEY, EXEMPTIONS_SCHEMA, exemption_for, record
 from policies.resource_types import Selector
 
 ReportViolation = Callable[..., None]
@@ -41,13 +42,12 @@ class RuleInfo:
 RULES: dict[str, RuleInfo] = {}
 
 
-def _schema(defaults: Mapping[str, Any] | None) -> PolicyConfigSchema | None:
-    if not defaults:
-        return None
-    properties = {
+def _schema(defaults: Mapping[str, Any] | None) -> PolicyConfigSchema:
+    properties: dict[str, Any] = {
         key: {"type": "number"} if value is None else {**_json_type(value), "default": value}
-        for key, value in defaults.items()
+        for key, value in (defaults or {}).items()
     }
+    properties[EXEMPTIONS_KEY] = EXEMPTIONS_SCHEMA
     return PolicyConfigSchema(properties=properties)
 
 
@@ -103,8 +103,13 @@ def resource_rule(
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if not selector.matches(args):
             return
-        for message in check(args, config_of(args, defaults)):
-            report_violation(message)
+        config = config_of(args, defaults)
+        for message in check(args, config):
+            reason = exemption_for(config, args.urn, args.name)
+            if reason:
+                record(name, args.urn, reason, message)
+            else:
+                report_violation(message)
 
     return ResourceValidationPolicy(
         name=name,
@@ -134,8 +139,13 @@ def stack_rule(
     full_description = _register(info)
 
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        for message, urn in check(args, config_of(args, defaults)):
-            report_violation(message, urn)
+        config = config_of(args, defaults)
+        for message, urn in check(args, config):
+            reason = exemption_for(config, urn) if urn else None
+            if reason and urn:
+                record(name, urn, reason, message)
+            else:
+                report_violation(message, urn)
 
     return StackValidationPolicy(
         name=name,

@@ -12,15 +12,22 @@ from pulumi_policy import Policy
 
 from policies.factory import RULES, RuleInfo
 from policies.rules import (
+    accounts,
     cost,
     ecr,
+    exemptions,
+    exposure,
     governance,
     iam,
+    iam_escalation,
     kms,
     kubernetes,
+    kubernetes_workloads,
     network,
     s3,
+    s3_destinations,
     sagemaker_lab,
+    sagemaker_pipeline,
     sagemaker_serving,
     tracking,
 )
@@ -28,16 +35,23 @@ from policies.rules import (
 PACK_NAME = "mlops-data-rules"
 FAMILIES: tuple[ModuleType, ...] = (
     s3,
+    s3_destinations,
     kms,
+    accounts,
     iam,
+    iam_escalation,
     sagemaker_lab,
     sagemaker_serving,
+    sagemaker_pipeline,
     tracking,
     ecr,
     kubernetes,
+    kubernetes_workloads,
     network,
+    exposure,
     governance,
     cost,
+    exemptions,  # last: reports the exemptions the policies above applied
 )
 
 __all__ = [

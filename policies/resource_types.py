@@ -130,6 +130,7 @@ S3_ENCRYPTION = _with_v6_alias(
 )
 S3_LOGGING = _with_v6_alias("aws:s3/bucketLogging:BucketLogging")
 S3_LIFECYCLE = _with_v6_alias("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+S3_ACL = _with_v6_alias("aws:s3/bucketAcl:BucketAcl")
 
 # --- KMS, IAM ----------------------------------------------------------------------------------
 KMS_KEY = ResourceType("aws:kms/key:Key")
@@ -139,6 +140,9 @@ IAM_ROLE_POLICY = ResourceType("aws:iam/rolePolicy:RolePolicy")
 IAM_POLICY = ResourceType("aws:iam/policy:Policy")
 IAM_USER_POLICY = ResourceType("aws:iam/userPolicy:UserPolicy")
 IAM_GROUP_POLICY = ResourceType("aws:iam/groupPolicy:GroupPolicy")
+IAM_ROLE_POLICY_ATTACHMENT = ResourceType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+IAM_POLICY_ATTACHMENT = ResourceType("aws:iam/policyAttachment:PolicyAttachment")
+ECS_TASK_DEFINITION = ResourceType("aws:ecs/taskDefinition:TaskDefinition")
 # Resources that hold identity policy documents (a role's inline policies, or `policy`).
 IAM_IDENTITY_POLICIES = ResourceTypes(
     IAM_ROLE, IAM_ROLE_POLICY, IAM_POLICY, IAM_USER_POLICY, IAM_GROUP_POLICY
@@ -159,6 +163,10 @@ SAGEMAKER_ENDPOINT = ResourceType("aws:sagemaker/endpoint:Endpoint")
 SAGEMAKER_PIPELINE = ResourceType("aws:sagemaker/pipeline:Pipeline")
 SAGEMAKER_MLFLOW = ResourceType("aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer")
 SAGEMAKER_MLFLOW_APP = ResourceType("aws:sagemaker/mlflowApp:MlflowApp")
+SAGEMAKER_DATA_QUALITY_JOB_DEFINITION = ResourceType(
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
+)
+SAGEMAKER_MONITORING_SCHEDULE = ResourceType("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
 APPAUTOSCALING_TARGET = ResourceType("aws:appautoscaling/target:Target")
 
 # --- ECR -----------------------------------------------------------------------------------------
@@ -191,6 +199,27 @@ RDS_CLUSTER = ResourceType("aws:rds/cluster:Cluster")
 EFS_FILE_SYSTEM = ResourceType("aws:efs/fileSystem:FileSystem")
 DYNAMODB_TABLE = ResourceType("aws:dynamodb/table:Table")
 
+# --- Network exposure: security group rules, route tables, load balancers, RDS members ---------
+EC2_DEFAULT_SECURITY_GROUP = ResourceType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+EC2_SECURITY_GROUP_RULE = ResourceType("aws:ec2/securityGroupRule:SecurityGroupRule")
+VPC_SECURITY_GROUP_INGRESS_RULE = ResourceType(
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+)
+VPC_SECURITY_GROUP_EGRESS_RULE = ResourceType(
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+)
+EC2_ROUTE_TABLE_ASSOCIATION = ResourceType("aws:ec2/routeTableAssociation:RouteTableAssociation")
+EC2_DEFAULT_ROUTE_TABLE = ResourceType("aws:ec2/defaultRouteTable:DefaultRouteTable")
+EC2_INTERNET_GATEWAY_ATTACHMENT = ResourceType(
+    "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"
+)
+RDS_CLUSTER_INSTANCE = ResourceType("aws:rds/clusterInstance:ClusterInstance")
+# pulumi-aws registers the `alb` module's types as aliases of `lb`'s (same resources).
+LB_LOAD_BALANCER = ResourceType(
+    "aws:lb/loadBalancer:LoadBalancer", ("aws:alb/loadBalancer:LoadBalancer",)
+)
+LB_LISTENER = ResourceType("aws:lb/listener:Listener", ("aws:alb/listener:Listener",))
+
 # --- Kubernetes ----------------------------------------------------------------------------------
 K8S_NAMESPACE = ResourceType("kubernetes:core/v1:Namespace")
 K8S_NETWORK_POLICY = ResourceType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
@@ -207,6 +236,18 @@ K8S_TEMPLATE_WORKLOADS = ResourceTypes(
 )
 # Everything that runs pods.
 K8S_WORKLOADS = ResourceTypes(K8S_TEMPLATE_WORKLOADS, K8S_CRON_JOB, K8S_POD)
+K8S_SERVICE = ResourceType("kubernetes:core/v1:Service")
+# autoscaling/v1 has the same scaleTargetRef and maxReplicas.
+K8S_HPA = ResourceType(
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    ("kubernetes:autoscaling/v1:HorizontalPodAutoscaler",),
+)
+K8S_ROLE = ResourceType("kubernetes:rbac.authorization.k8s.io/v1:Role")
+K8S_CLUSTER_ROLE = ResourceType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")
+K8S_ROLE_BINDING = ResourceType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+K8S_CLUSTER_ROLE_BINDING = ResourceType(
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
+)
 
 
 def all_types() -> list[ResourceType]:

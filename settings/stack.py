@@ -20,6 +20,7 @@ from settings.derived import (
 )
 from settings.models.base import StrictModel
 from settings.models.environment import GovernanceConfig, NetworkConfig
+from settings.models.exemptions import PolicyExemptions
 from settings.models.inference import InferenceConfig
 from settings.models.lab import LabConfig
 from settings.models.personas import PersonasConfig
@@ -40,6 +41,7 @@ class CommonSettings(StrictModel):
     account_id: AccountId
     name_prefix: NamePrefix = "mlops"
     region: Region = Field(alias="aws:region")
+    policy_exemptions: PolicyExemptions = Field(default_factory=dict)
     stack: str = Field(default="", exclude=True)
 
 

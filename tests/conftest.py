@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from mlopsctl.plan import Plan, plan_stack
-from mlopsctl.plan.engine import stack_config
+from mlopsctl.plan.engine import stack_config, stack_files_fingerprint
 from settings import Project, stack_layer
 from settings.catalog import DEFAULT_INTERFACE_ENDPOINTS
 
@@ -120,7 +120,20 @@ def plan_variant(
         key: deep_merge(config.get(key), value) if value is not None else None
         for key, value in changes.items()
     }
-    return plan_stack(stack, project_dir=project, overrides=overrides)
+    # The same variant is planned once per session while the stack files are unchanged (a plan
+    # is a function of its config and the project's files); callers get their own copy, and a
+    # failed plan is planned (and fails) again.
+    key = json.dumps(
+        [stack, str(project), overrides, stack_files_fingerprint(project)],
+        sort_keys=True,
+        default=str,
+    )
+    if key not in _VARIANT_PLANS:
+        _VARIANT_PLANS[key] = plan_stack(stack, project_dir=project, overrides=overrides)
+    return copy.deepcopy(_VARIANT_PLANS[key])
+
+
+_VARIANT_PLANS: dict[str, Plan] = {}
 
 
 # A team that has trained, approved and named a model version: the shipped stacks name none (a

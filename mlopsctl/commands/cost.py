@@ -121,7 +121,7 @@ def _print_footer(
     console.print(
         f"typical use assumes {hours:g} notebook hours per member and {requests:,.0f} endpoint "
         "requests a month (--notebook-hours, --endpoint-requests); "
-        "prices: mlopsctl/cost/prices.yaml"
+        "prices: policies/cost_model/prices.yaml"
     )
     for note in result.assumptions.get("notes", []):
         console.print(f"[yellow]assumed:[/] {note}")

@@ -1,6 +1,6 @@
 """Monthly cost estimate of a planned stack, from the price table in `prices.yaml`.
 
-Names are loaded lazily, so `mlopsctl.cost.core` (pure) imports without the plan engine: the
+Names are loaded lazily, so `policies.cost_model.core` (pure) imports without the plan engine: the
 policy pack imports it with only `pulumi-policy` and PyYAML installed.
 """
 
@@ -10,15 +10,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mlopsctl.cost.lines import CostEstimate, CostLine, PriceTable, load_prices
     from mlopsctl.cost.model import estimate
+    from policies.cost_model.lines import CostEstimate, CostLine, PriceTable, load_prices
 
 __all__ = ["CostEstimate", "CostLine", "PriceTable", "estimate", "load_prices"]
 _WHERE = {
-    "CostEstimate": "mlopsctl.cost.lines",
-    "CostLine": "mlopsctl.cost.lines",
-    "PriceTable": "mlopsctl.cost.lines",
-    "load_prices": "mlopsctl.cost.lines",
+    "CostEstimate": "policies.cost_model.lines",
+    "CostLine": "policies.cost_model.lines",
+    "PriceTable": "policies.cost_model.lines",
+    "load_prices": "policies.cost_model.lines",
     "estimate": "mlopsctl.cost.model",
 }
 

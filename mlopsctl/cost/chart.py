@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlopsctl.cost.lines import CostEstimate
+from policies.cost_model.lines import CostEstimate
 
 FORMATS = (".png", ".svg")
 

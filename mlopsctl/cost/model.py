@@ -11,9 +11,9 @@ Reads the plan generically, by type token and inputs, so it prices whatever comp
   retraining and monitoring runs, logs, and the egress data NAT or transit gateways process,
   with the assumptions of the price table (overridable).
 
-Resources this model has no price for, and that `mlopsctl.cost.free.FREE_TYPES` does not list
+Resources this model has no price for, and that `policies.cost_model.free.FREE_TYPES` does not list
 as free, are listed in `unpriced`, never silently counted as free. The arithmetic is in
-`mlopsctl.cost.core` (pure: the policy pack runs it too); this module adapts a `Plan`.
+`policies.cost_model.core` (pure: the policy pack runs it too); this module adapts a `Plan`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlopsctl.cost.core import estimate_resources
-from mlopsctl.cost.lines import PRICES_FILE, CostEstimate, CostLine, PriceTable, load_prices
-from mlopsctl.cost.resources import from_plan
-from mlopsctl.cost.schedules import runs_per_month, working_hours_per_week
 from mlopsctl.plan import Plan
+from policies.cost_model.core import estimate_resources
+from policies.cost_model.lines import PRICES_FILE, CostEstimate, CostLine, PriceTable, load_prices
+from policies.cost_model.resources import from_plan
+from policies.cost_model.schedules import runs_per_month, working_hours_per_week
 
 __all__ = [
     "PRICES_FILE",

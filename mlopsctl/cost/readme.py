@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlopsctl.cost.lines import CostEstimate
 from mlopsctl.cost.shares import environment_stack_of, share_of
 from mlopsctl.plan import engine
+from policies.cost_model.lines import CostEstimate
 from settings import Project
 from settings.stack_files import stack_layer
 

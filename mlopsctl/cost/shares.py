@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlopsctl.cost.lines import CostEstimate
+from policies.cost_model.lines import CostEstimate
 from settings import Project
 from settings.errors import ConfigError
 from settings.stack_files import read_stack_file, stack_layer, team_stacks

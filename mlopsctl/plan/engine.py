@@ -2,7 +2,8 @@
 
 Each plan runs on a fresh thread: the Pulumi runtime keeps its state (root stack, config,
 settings) in context variables, and a new thread starts with an empty context, so plans never
-leak into each other. A team stack's StackReference is answered with the exports of its
+leak into each other. The SDK's monitor calls run inline on that thread (`mlopsctl.plan.inline`),
+not on a thread pool. A team stack's StackReference is answered with the exports of its
 environment stack, planned first.
 
 `mlopsctl.plan.speed` makes each program run cheaper without changing what is planned;
@@ -25,6 +26,7 @@ from typing import Any
 
 import settings
 from mlopsctl.plan.cache import load_plan, plan_key, store_plan
+from mlopsctl.plan.inline import PlanLoop, install_inline_sync_await
 from mlopsctl.plan.mock_outputs import CloudContext
 from mlopsctl.plan.model import Plan
 from mlopsctl.plan.speed import (
@@ -98,7 +100,7 @@ def plan_stack(
                 config[key] = value
         return plan_config(stack, config, project_dir)
     return copy.deepcopy(
-        _plan_cached(stack, str(project_dir), _stack_files_fingerprint(project_dir))
+        _plan_cached(stack, str(project_dir), stack_files_fingerprint(project_dir))
     )
 
 
@@ -115,7 +117,7 @@ def plan_config(stack: str, config: Mapping[str, Any], project_dir: Path = PROJE
     return run_program(stack, config, project_dir, references)
 
 
-def _stack_files_fingerprint(project_dir: Path) -> str:
+def stack_files_fingerprint(project_dir: Path) -> str:
     """Cache key part that changes whenever a stack file or Pulumi.yaml changes."""
     project = _project(project_dir)
     files = [*map(project.stack_path, project.stacks()), project.root / "Pulumi.yaml"]
@@ -181,6 +183,7 @@ def _run_on_fresh_thread(
 
     install_lazy_aws_services()
     without_source_positions()
+    install_inline_sync_await()
     thread = threading.Thread(target=target, name=f"plan-{stack}")
     with collector_paused():
         thread.start()
@@ -203,7 +206,7 @@ def _run_in_fresh_context(
     from mlopsctl.plan.monitor import PlanMocks, RecordingMonitor
 
     project = project_name(project_dir)
-    loop = asyncio.new_event_loop()
+    loop = PlanLoop()  # the SDK's monitor calls run inline: no thread pool, no waiting
     asyncio.set_event_loop(loop)
     ctx = CloudContext(
         account_id=str(config.get(f"{project}:accountId", "123456789012")),
@@ -233,8 +236,7 @@ def _run_in_fresh_context(
         exports = loop.run_until_complete(_resolve(getattr(stack_resource, "outputs", {})))
     except Exception as error:
         registered = len(monitor.planned_resources())
-        for task in asyncio.all_tasks(loop):
-            task.cancel()  # a failed program leaves RPCs pending: drop them with this plan
+        _drop_pending(loop)  # a failed program leaves RPCs pending: drop them with this plan
         # The program turns a ConfigError into pulumi.RunError (no traceback under the CLI).
         cause = error.__cause__ if isinstance(error.__cause__, ConfigError) else error
         raise PlanError(str(error), registered) from cause
@@ -251,6 +253,18 @@ def _run_in_fresh_context(
         resources=monitor.planned_resources(),
         exports=exports,
     )
+
+
+def _drop_pending(loop: asyncio.AbstractEventLoop, rounds: int = 100) -> None:
+    """Cancel the loop's tasks and let them finish cancelling (a bounded number of loop turns),
+    so none is left to be destroyed pending."""
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    for _ in range(rounds):
+        if all(task.done() for task in tasks):
+            return
+        loop.run_until_complete(asyncio.sleep(0))
 
 
 def _qualified(project: str, stack: str) -> str:

@@ -5,17 +5,19 @@ None of the common rule sets covers these; all three are this pack's own.
 - **GPU count**: instance families `ml.p*`, `ml.g*`, `ml.trn*`, `ml.inf*`, `ml.dl*` (Amazon
   SageMaker pricing, instance families, read 2026-11); notebooks, spaces and apps count 1 each,
   endpoint variants their `initialInstanceCount`, or the `maxCapacity` of an
-  `appautoscaling/target` whose `resourceId` ends with the variant name when larger. Kubernetes
-  GPU requests are not counted.
+  `appautoscaling/target` whose `resourceId` ends with the variant name when larger.
+  Kubernetes workloads count the accelerators (`nvidia.com/gpu`, Neuron...) their pods request
+  or limit, times their replicas (or the `maxReplicas` of the HorizontalPodAutoscaler that
+  targets them; see `policies.rules.kubernetes_workloads.kubernetes_gpus`).
 - **Budget**: `cost-monthly-budget` compares the stack's typical monthly cost with pack config
   `monthlyBudgetUsd` (skipped when that is 0 or missing). The cost is computed here, from the
-  resources the rule sees, with the cost model of `mlopsctl cost` (the same code and price
-  table, `mlopsctl/cost/prices.yaml`, loaded by `policies/cost_engine.py` without importing
-  `mlopsctl`), so `pulumi preview --policy-pack policies` judges the same figure as the offline
-  runner. The pack needs `mlopsctl/cost/` next to `policies/` and PyYAML (a dependency of the
-  `pulumi` SDK). A pack config `estimatedMonthlyCostUsd` still overrides the computed figure.
-  The offline runner fills `monthlyBudgetUsd` from the stack's `mlops:team.monthlyBudgetUsd`;
-  with the CLI, put it in the pack config file.
+  resources the rule sees, with the cost model `mlopsctl cost` uses (`policies/cost_model/`, pure
+  functions and the price table `prices.yaml`, inside the pack), so `pulumi preview --policy-pack
+  policies` and a published pack judge the same figure as the offline runner. It needs PyYAML (a
+  dependency of the `pulumi` SDK). A pack config `estimatedMonthlyCostUsd` still overrides the
+  computed figure.
+  `monthlyBudgetUsd` is the stack's `mlops:team.monthlyBudgetUsd`, in the pack config that
+  `mlopsctl pack-config` writes for the CLI and that the offline runner uses.
 """
 
 from __future__ import annotations
@@ -25,19 +27,23 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from policies.cost_engine import estimate_policy_resources
+from policies.cost_model.core import estimate_policy_resources
 from policies.factory import resource_rule, stack_rule
 from policies.props import as_list, is_sequence, number
 from policies.resource_types import (
     APPAUTOSCALING_TARGET,
     SAGEMAKER_APP,
+    SAGEMAKER_DATA_QUALITY_JOB_DEFINITION,
     SAGEMAKER_DOMAIN,
     SAGEMAKER_ENDPOINT_CONFIG,
     SAGEMAKER_NOTEBOOK,
+    SAGEMAKER_PIPELINE,
     SAGEMAKER_SPACE,
     SAGEMAKER_USER_PROFILE,
     ResourceTypes,
 )
+from policies.rules.kubernetes_workloads import kubernetes_gpus
+from policies.rules.sagemaker_pipeline import pipeline_instance_types
 
 INSTANCE_TYPED = ResourceTypes(
     SAGEMAKER_NOTEBOOK,
@@ -46,6 +52,9 @@ INSTANCE_TYPED = ResourceTypes(
     SAGEMAKER_APP,
     SAGEMAKER_DOMAIN,
     SAGEMAKER_USER_PROFILE,
+    # Pipeline steps (in the pipelineDefinition JSON) and Model Monitor jobs run instances too.
+    SAGEMAKER_PIPELINE,
+    SAGEMAKER_DATA_QUALITY_JOB_DEFINITION,
 )
 # Lab resources that run one instance each.
 SINGLE_INSTANCE = ResourceTypes(SAGEMAKER_NOTEBOOK, SAGEMAKER_SPACE, SAGEMAKER_APP)
@@ -73,7 +82,8 @@ def instance_types(value: Any) -> Iterator[str]:
 
 def _allowed_types(args, config):
     allowed = [*config["allowedInstanceTypes"], *config["allowedGpuInstanceTypes"]]
-    for instance_type in sorted(set(instance_types(args.props))):
+    found = {*instance_types(args.props), *pipeline_instance_types(args.props)}
+    for instance_type in sorted(found):
         if instance_type not in allowed:
             yield (
                 f"instance type {instance_type} is not allowed in this environment; "
@@ -102,7 +112,7 @@ def _gpu_instances(resources) -> Iterator[tuple[Any, str, float]]:
 
 def _gpu_limit(args, config):
     limit = number(config["maxGpuInstancesPerTeam"])
-    found = list(_gpu_instances(args.resources))
+    found = [*_gpu_instances(args.resources), *kubernetes_gpus(args.resources)]
     total = sum(count for _, _, count in found)
     if total > limit:
         detail = ", ".join(f"{r.name}: {count:g} x {t}" for r, t, count in found)
@@ -145,7 +155,8 @@ POLICIES = [
         "cost-gpu-instance-limit",
         severity=Severity.MEDIUM,
         description="A team stack runs at most maxGpuInstancesPerTeam GPU instances "
-        "(notebooks, spaces, apps, endpoint variants at their autoscaling maximum).",
+        "(notebooks, spaces, apps, endpoint variants and Kubernetes GPU pods at their "
+        "autoscaling maximum).",
         remediation="Lower instance counts or autoscaling maxima, or raise the limit after a "
         "budget review.",
         check=_gpu_limit,

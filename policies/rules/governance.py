@@ -12,8 +12,11 @@ and production data protected from deletion.
   (or a wildcard that matches them) on a resource pattern matching an object of a bucket whose
   merged `data-classification` is `restricted`; the grantee is the role (inline policy, or
   `RolePolicy.role`, or its property dependency) or the bucket-policy principal (last path
-  segment of the ARN). `restrictedReaderRoles` are glob patterns on role names. Grants through
-  attached managed policies (`rolePolicyAttachment`) are not seen.
+  segment of the ARN). `restrictedReaderRoles` are glob patterns on role names. Every way a
+  statement reaches a role counts (`policies.iam_graph`): inline policies, `RolePolicy`,
+  customer-managed policies attached by `RolePolicyAttachment`/`PolicyAttachment` or
+  `managedPolicyArns`, and AWS-managed ones by name (AmazonS3FullAccess, AmazonS3ReadOnlyAccess,
+  ReadOnlyAccess, AdministratorAccess, PowerUserAccess...). NotAction and NotResource count.
 - **Cross-environment isolation** scans every `policy`, `assumeRolePolicy` and inline policy
   Allow statement's principals and principal conditions (`aws:PrincipalArn`,
   `aws:PrincipalAccount`, `aws:SourceAccount`) for the other environments' account ids or names
@@ -31,18 +34,16 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pulumi_policy import PolicyResource, Severity, StackValidationArgs
+from pulumi_policy import Severity, StackValidationArgs
 
 from policies.documents import (
-    action_matches,
-    actions,
     allows,
     document,
     principals,
-    resources,
     statements,
 )
 from policies.factory import resource_rule, stack_rule
+from policies.iam_graph import covers_resource, grants_action, identity_grants
 from policies.props import as_list, merged_tags
 from policies.resource_types import (
     CLOUDWATCH_EVENT_RULE,
@@ -62,7 +63,6 @@ from policies.resource_types import (
     EFS_FILE_SYSTEM,
     IAM_POLICY,
     IAM_ROLE,
-    IAM_ROLE_POLICY,
     KMS_KEY,
     RDS_CLUSTER,
     RDS_INSTANCE,
@@ -145,34 +145,25 @@ def _role_name_of(value: str) -> str:
     return value.rsplit("/", 1)[-1] if ":role/" in value or "/" in value else value
 
 
-def _grants(args: StackValidationArgs) -> Iterator[tuple[str, dict[str, Any], PolicyResource]]:
-    """(grantee role name or principal, statement, resource) for each Allow statement."""
-    roles_by_urn = {r.urn: r for r in IAM_ROLE.select(args)}
-    for r in IAM_ROLE.select(args):
-        name = str(r.props.get("name") or r.name)
-        for inline in as_list(r.props.get("inlinePolicies")):
-            for statement in statements(document((inline or {}).get("policy"))):
-                yield name, statement, r
-    for r in IAM_ROLE_POLICY.select(args):
-        role = r.props.get("role")
-        if not role:
-            deps = [d for d in r.property_dependencies.get("role", []) if d.urn in roles_by_urn]
-            role = deps[0].props.get("name") if deps else r.name
-        for statement in statements(document(r.props.get("policy"))):
-            yield _role_name_of(str(role)), statement, r
+def _grants(args: StackValidationArgs) -> Iterator[tuple[str, str, dict[str, Any], str]]:
+    """(grantee role name or principal, how, statement, urn to blame) for each statement that
+    reaches a role (`policies.iam_graph`: inline, RolePolicy, attached customer-managed and
+    AWS-managed policies) and for each bucket-policy principal."""
+    for grant in identity_grants(args.resources):
+        yield grant.role, grant.via, dict(grant.statement), grant.urn
     for r in S3_BUCKET_POLICY.select(args):
         for statement in statements(document(r.props.get("policy"))):
             for principal in principals(statement):
-                yield _role_name_of(principal), statement, r
+                yield _role_name_of(principal), f"bucket policy {r.name}", statement, r.urn
 
 
 def _reads(statement: Mapping[str, Any], bucket: str) -> bool:
     if not allows(statement) or not bucket:
         return False
     object_arn = f"arn:aws:s3:::{bucket}/any-object"
-    return any(
-        action_matches(a, read) for a in actions(statement) for read in READ_ACTIONS
-    ) and any(fnmatch.fnmatchcase(object_arn, pattern) for pattern in resources(statement))
+    return any(grants_action(statement, read) for read in READ_ACTIONS) and covers_resource(
+        statement, object_arn
+    )
 
 
 def _restricted_readers(args, config):
@@ -182,15 +173,17 @@ def _restricted_readers(args, config):
         for b in S3_BUCKET.select(args)
         if merged_tags(b.props, b.provider).get("data-classification") == "restricted"
     ]
-    for grantee, statement, resource in _grants(args):
+    seen: set[tuple[str, str, str]] = set()
+    for grantee, via, statement, urn in _grants(args):
+        if any(fnmatch.fnmatchcase(grantee, p) for p in allowed):
+            continue
         for bucket in restricted:
-            if _reads(statement, bucket) and not any(
-                fnmatch.fnmatchcase(grantee, p) for p in allowed
-            ):
+            if _reads(statement, bucket) and (grantee, bucket, urn) not in seen:
+                seen.add((grantee, bucket, urn))
                 yield (
-                    f"{grantee} may read restricted bucket {bucket} "
+                    f"{grantee} may read restricted bucket {bucket} through {via} "
                     f"(allowed readers: {', '.join(allowed) or 'none'})",
-                    resource.urn,
+                    urn,
                 )
 
 

@@ -11,6 +11,11 @@ CKV_AWS_286-290 (privilege escalation, exposure, exfiltration), plus parliament'
   invocation, ECR image pull/push); an action pattern such as `s3:Get*` counts when it matches
   one. A service-wide `svc:*` is a violation only on Resource `*` (clients need
   `sagemaker-mlflow:*` on a tracking-server ARN).
+- **iam:PassRole** needs a positive `iam:PassedToService` condition (StringEquals/StringLike)
+  whose values are service names, not patterns (`*`, `sagemaker*`), and a Resource naming roles,
+  not `*` or `role/*` (IAM User Guide, "Grant a user permissions to pass a role to an AWS
+  service", read 2026-12). Grants through attached AWS-managed policies are judged by
+  `iam-privilege-escalation` (iam_escalation.py).
 - **parliament**: findings whose parliament severity is MEDIUM or above fail (LOW such as
   `UNKNOWN_ACTION` and `RESOURCE_STAR` do not). Default `ignoredFindings`:
   `RESOURCE_MISMATCH:sagemaker-mlflow:AccessUI`: parliament 1.6.4's bundled action database
@@ -120,20 +125,35 @@ def _no_wildcard_data_resource(args, config):
             yield f"{where} allows data-plane actions {', '.join(data)} on Resource '*'"
 
 
-def _passed_to_service(statement: Mapping[str, Any]) -> bool:
+def _passed_to_service(statement: Mapping[str, Any]) -> list[str]:
+    """The iam:PassedToService values of positive string conditions ([] when absent)."""
     condition = statement.get("Condition") or {}
-    return any(
-        "iam:PassedToService" in (values or {})
-        for operator, values in condition.items()
-        if operator.startswith(("StringEquals", "StringLike", "ForAnyValue:String"))
-    )
+    values: list[str] = []
+    for operator, keys in condition.items() if isinstance(condition, Mapping) else []:
+        if not str(operator).startswith(("StringEquals", "StringLike", "ForAnyValue:String")):
+            continue
+        for key, value in (keys or {}).items() if isinstance(keys, Mapping) else []:
+            if str(key).lower() == "iam:passedtoservice":
+                values.extend(str(v) for v in as_list(value))
+    return values
+
+
+def _every_role(pattern: str) -> bool:
+    """Resource `*`, or every role of an account (`arn:aws:iam::<any>:role/*`)."""
+    return pattern == "*" or (pattern.endswith(":role/*") and ":iam::" in pattern)
 
 
 def _passrole(args, config):
     for where, statement in _allow_statements(args):
-        passes = any(action_matches(a, "iam:PassRole") for a in actions(statement))
-        if passes and not _passed_to_service(statement):
+        if not any(action_matches(a, "iam:PassRole") for a in actions(statement)):
+            continue
+        services = _passed_to_service(statement)
+        if not services:
             yield f"{where} allows iam:PassRole without an iam:PassedToService condition"
+        for service in (s for s in services if "*" in s or "?" in s):
+            yield f"{where} allows iam:PassRole with iam:PassedToService {service!r} (a wildcard)"
+        for pattern in (r for r in resources(statement) if _every_role(r)):
+            yield f"{where} allows iam:PassRole on Resource {pattern!r} (every role)"
 
 
 def _trust(args, config):
@@ -194,7 +214,8 @@ POLICIES = [
         "iam-passrole-restricted",
         selector=IAM_IDENTITY_POLICIES,
         severity=Severity.HIGH,
-        description="iam:PassRole is only allowed with an iam:PassedToService condition.",
+        description="iam:PassRole is only allowed on named roles, with an iam:PassedToService "
+        "condition naming a service (no wildcard).",
         remediation="Add Condition StringEquals iam:PassedToService sagemaker.amazonaws.com "
         "(or the service that needs the role) and scope Resource to the role ARNs.",
         check=_passrole,

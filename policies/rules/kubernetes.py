@@ -109,10 +109,13 @@ def _team_images(args, config):
 
 
 def _is_default_deny(policy: Mapping[str, Any]) -> bool:
+    """podSelector {} and no ingress rule; policyTypes unset means Ingress (kubernetes.io,
+    Concepts > Services > Network Policies, read 2026-12)."""
     spec = policy.get("spec") or {}
     selector = spec.get("podSelector")
     selects_all = isinstance(selector, Mapping) and not any(selector.values())
-    return selects_all and "Ingress" in as_list(spec.get("policyTypes")) and not spec.get("ingress")
+    types = as_list(spec.get("policyTypes")) or ["Ingress"]
+    return selects_all and "Ingress" in types and not spec.get("ingress")
 
 
 def _default_deny(args, config):

@@ -11,18 +11,32 @@ Checkov equivalents: CKV_AWS_18/19/21/53-56/70/145/379, CKV2_AWS_6/61.
   (`aws:s3/bucketVersioningV2:BucketVersioningV2` and the like) count as their v7 types.
 - **Access-log bucket.** The bucket tagged `purpose=access-logs` is the only one allowed SSE-S3
   (S3 cannot deliver server access logs to an SSE-KMS bucket) and the only one without logging.
+- **TLS only.** A statement counts when it is a Deny of `s3:*` (or `*`) to Principal `*`, with
+  `Bool` (or `BoolIfExists`) `aws:SecureTransport` `false` and no other condition, no
+  `NotAction`/`NotPrincipal`/`NotResource`; such statements must cover both the bucket ARN and
+  `<arn>/*` (AWS Knowledge Center "s3-bucket-policy-for-config-rule" and the AWS Config rule
+  s3-bucket-ssl-requests-only, read 2026-12). An Allow conditioned on `true`, a narrowed action
+  list, one principal, or the bucket ARN alone leaves plain-HTTP requests allowed elsewhere.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource, Severity, StackValidationArgs
 
-from policies.documents import document, statements, wildcard_principal_sids
+from policies.documents import (
+    actions,
+    document,
+    principals,
+    statements,
+    wildcard_principal_sids,
+)
+from policies.documents import resources as resources_of
 from policies.factory import resource_rule, stack_rule
-from policies.props import merged_tags
+from policies.props import as_list, merged_tags
 from policies.resource_types import (
     S3_BUCKET,
     S3_BUCKET_POLICY,
@@ -42,6 +56,9 @@ PUBLIC_ACCESS_FLAGS = (
     "ignorePublicAcls",
     "restrictPublicBuckets",
 )
+SECURE_TRANSPORT = "aws:securetransport"
+# BoolIfExists "false" denies when the key is absent too: stricter, still TLS-only.
+TLS_OPERATORS = ("Bool", "BoolIfExists")
 
 
 def bucket_name(bucket: PolicyResource) -> str:
@@ -137,18 +154,92 @@ def _public_access(resources, bucket, config):
             yield f"public access block flags not true: {', '.join(off)}"
 
 
-def _denies_plain_http(statement: Mapping[str, Any]) -> bool:
-    condition = statement.get("Condition") or {}
-    secure = (condition.get("Bool") or {}).get("aws:SecureTransport")
-    return statement.get("Effect") == "Deny" and str(secure).lower() == "false"
+def _secure_transport_tests(condition: Any) -> dict[str, list[str]]:
+    """{operator: [values]} of each aws:SecureTransport test in a Condition block (condition
+    keys are case-insensitive; a value may be a string, a JSON boolean or a list)."""
+    found: dict[str, list[str]] = {}
+    for operator, tests in condition.items() if isinstance(condition, Mapping) else ():
+        for key, value in tests.items() if isinstance(tests, Mapping) else ():
+            if str(key).lower() == SECURE_TRANSPORT:
+                found[str(operator)] = [str(v).lower() for v in as_list(value)]
+    return found
+
+
+def tls_statement_gaps(statement: Mapping[str, Any]) -> list[str]:
+    """Why a statement is not a TLS-only deny: empty when it denies every S3 action to
+    every principal whenever aws:SecureTransport is false, with no other condition."""
+    gaps = [
+        f"uses {key}" for key in ("NotAction", "NotPrincipal", "NotResource") if key in statement
+    ]
+    if statement.get("Effect") != "Deny":
+        gaps.append(f"Effect is {statement.get('Effect')!r}, not 'Deny'")
+    if "*" not in principals(statement):
+        gaps.append(f"Principal is {statement.get('Principal')!r}, not '*'")
+    if not any(a.lower() in ("*", "s3:*") for a in actions(statement)):
+        gaps.append(f"Action is {statement.get('Action')!r}, not 's3:*'")
+    condition = statement.get("Condition")
+    tests = _secure_transport_tests(condition)
+    if not any(op in TLS_OPERATORS and "false" in values for op, values in tests.items()):
+        gaps.append(f"Condition {tests or condition!r} is not Bool aws:SecureTransport 'false'")
+    others = [
+        f"{operator} {key}"
+        for operator, block in (condition.items() if isinstance(condition, Mapping) else ())
+        for key in (block if isinstance(block, Mapping) else {})
+        if str(key).lower() != SECURE_TRANSPORT
+    ]
+    if others:
+        gaps.append(f"extra conditions {others} narrow the deny")
+    return gaps
+
+
+def covers_objects(pattern: str, bucket_arn: str) -> bool:
+    """Does a Resource pattern match every object ARN `<bucket_arn>/<any key>`? Only when it
+    ends in `*` and the rest matches the start of `<bucket_arn>/` (`b/*`, `b*`, `*`), not a
+    prefix of keys (`b/raw/*`)."""
+    if not pattern.endswith("*"):
+        return False
+    stem, prefix = pattern.rstrip("*"), f"{bucket_arn}/"
+    return any(fnmatch.fnmatchcase(prefix[:i], stem) for i in range(len(prefix) + 1))
+
+
+def _bucket_arn(bucket: PolicyResource) -> str:
+    arn = bucket.props.get("arn")
+    if isinstance(arn, str) and arn.startswith("arn:"):
+        return arn
+    return f"arn:aws:s3:::{bucket_name(bucket)}" if bucket_name(bucket) else ""
+
+
+def _uncovered(patterns: list[str], arn: str) -> list[str]:
+    """The bucket ARN and/or `<arn>/*` when no Resource pattern covers them."""
+    if not arn:
+        return []  # the bucket's name is still unknown: judge the rest
+    found = []
+    if not any(fnmatch.fnmatchcase(arn, p) for p in patterns):
+        found.append(arn)
+    if not any(covers_objects(p, arn) for p in patterns):
+        found.append(f"{arn}/*")
+    return found
 
 
 @_per_bucket
 def _tls_only(resources, bucket, config):
-    policies = [
-        document(p.props.get("policy")) for p in companions(resources, bucket, S3_BUCKET_POLICY)
+    values = [p.props.get("policy") for p in companions(resources, bucket, S3_BUCKET_POLICY)]
+    docs = [document(v) for v in values]
+    if values and any(d is None for d in docs):
+        return  # a policy still unknown (a real preview of a new bucket): judged at update
+    candidates = [
+        s for d in docs for s in statements(d) if _secure_transport_tests(s.get("Condition"))
     ]
-    if not any(_denies_plain_http(s) for doc in policies for s in statements(doc)):
+    tls = [s for s in candidates if not tls_statement_gaps(s)]
+    missing = _uncovered([r for s in tls for r in resources_of(s)], _bucket_arn(bucket))
+    if tls and not missing:
+        return
+    if tls:
+        yield f"the TLS-only deny's Resource misses {', '.join(missing)}"
+    for statement in [s for s in candidates if s not in tls]:
+        gaps = "; ".join(tls_statement_gaps(statement))
+        yield f"policy statement {statement.get('Sid', '(no Sid)')} is not a TLS-only deny: {gaps}"
+    if not candidates:
         yield "no bucket policy statement denying requests without aws:SecureTransport"
 
 

@@ -41,12 +41,13 @@ def test_a_value_aws_refuses_is_named_and_fails_the_plan(tmp_path):
         shutil.copy(PROJECT.stack_path(stack), tmp_path / "stacks")
     # A bucket name AWS refuses: S3 names allow no uppercase letters (S3 user guide, "Bucket
     # naming rules"). The prefix is validated by settings, so the copy's program renames one
-    # bucket after settings ran, as a component bug would.
+    # bucket after settings ran, as a component bug would (keeping the platform's naming scheme,
+    # so that the policy pack's owned-bucket rules still recognise it).
     main = (tmp_path / "__main__.py").read_text()
     main = main.replace(
         "naming = Naming(",
         "import components.naming as _n\n"
-        "_n.Naming.bucket = lambda self, purpose: f'Bad_{purpose}-{self.account_id}'\n"
+        "_n.Naming.bucket = lambda self, purpose: f'{self.scope}-Bad_{purpose}-{self.account_id}'\n"
         "naming = Naming(",
     )
     (tmp_path / "__main__.py").write_text(main)
@@ -54,6 +55,6 @@ def test_a_value_aws_refuses_is_named_and_fails_the_plan(tmp_path):
     assert result.returncode == 4, result.stderr[-3000:]
     findings = json.loads(result.stdout)["conformance"]
     names = [f for f in findings if f["rule"] == "s3-bucket-name"]
-    assert names and names[0]["value"].startswith("Bad_")
+    assert names and "-Bad_" in names[0]["value"]
     assert names[0]["resourceType"] == "aws:s3/bucket:Bucket"
     assert "AWS conformance" in result.stderr

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from mlopsctl.cost import estimate
-from mlopsctl.cost.free import FREE_TYPES, is_free
-from mlopsctl.cost.pricer import PRICED_TYPES
-from mlopsctl.cost.resources import from_plan
 from mlopsctl.plan import Plan, plan_stack
+from policies.cost_model.free import FREE_TYPES, is_free
+from policies.cost_model.pricer import PRICED_TYPES
+from policies.cost_model.resources import from_plan
 from tests.conftest import SECRETS_ENDPOINT, SHIPPED_STACKS, plan_variant
 
 CERT = "arn:aws:acm:eu-west-1:210987654321:certificate/0e6d2f6a-1111-2222-3333-444455556666"
@@ -127,8 +127,8 @@ def test_the_known_free_list_holds_no_billed_or_priced_type() -> None:
 
 
 def test_an_unknown_billable_type_is_reported_in_the_json_output() -> None:
-    from mlopsctl.cost.core import estimate_resources
-    from mlopsctl.cost.resources import CostResource
+    from policies.cost_model.core import estimate_resources
+    from policies.cost_model.resources import CostResource
 
     result = estimate_resources(
         "s", [CostResource("aws:sagemaker/featureGroup:FeatureGroup", "f", "urn:f")], "eu-west-1"
@@ -140,8 +140,8 @@ def test_the_table_lists_an_unpriced_type_as_its_own_row() -> None:
     from rich.console import Console
 
     from mlopsctl.commands.cost import _print_footer, _print_table
-    from mlopsctl.cost.core import estimate_resources
-    from mlopsctl.cost.resources import CostResource
+    from policies.cost_model.core import estimate_resources
+    from policies.cost_model.resources import CostResource
 
     result = estimate_resources(
         "s", [CostResource("aws:sagemaker/featureGroup:FeatureGroup", "f", "urn:f")], "eu-west-1"

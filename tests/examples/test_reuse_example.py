@@ -334,9 +334,31 @@ def test_the_tracking_server_keeps_its_artifacts_in_the_data_bucket(plan):
 # -- secure by default: the blueprint's own checks on the example's plan -------------------------
 
 
+# The platform facts of this program, as its platform team writes them into its pack config
+# (the blueprint's `policies/config/dev.json` carries the blueprint's own account and buckets).
+ADOPTER_FACTS = {
+    "accountId": ACCOUNT,
+    "trustedAccountIds": [ACCOUNT],
+    "region": REGION,
+    "namePrefix": VALUES["namePrefix"],
+    "teamScope": TAGS["team"],  # its roles are named research-*, made outside this program
+    "ownedBucketPatterns": [f"acme-*-{ACCOUNT}"],
+}
+
+
 def test_the_blueprints_policy_pack_passes(plan):
     config = load_pack_config(ROOT / "policies" / "config" / "dev.json")
+    for section in config.values():
+        if isinstance(section, dict):
+            section.update({k: v for k, v in ADOPTER_FACTS.items() if k in section})
     assert [f"{v.policy}: {v.message}" for v in run_policies(plan, config)] == []
+
+
+def test_the_blueprints_facts_do_not_pass_another_account(plan):
+    """Judged with the blueprint's own facts, the adopter's buckets are not the platform's."""
+    config = load_pack_config(ROOT / "policies" / "config" / "dev.json")
+    caught = {v.policy for v in run_policies(plan, config) if v.mandatory}
+    assert "s3-access-logs-owned-target" in caught
 
 
 # Findings of the components' own defaults, reported to the lead (the blueprint's shipped stacks

@@ -3,7 +3,7 @@ security group rules, AWS and the policy pack accept them, and the cost model pr
 settings rules: `test_egress_rules.py`).
 
 Every expected value is written here: the VPC range, destinations, hosts and transit gateway id
-of the variants below, and the prices read straight from `mlopsctl/cost/prices.yaml`.
+of the variants below, and the prices read straight from `policies/cost_model/prices.yaml`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import yaml
 from mlopsctl.conformance import check_plan
 from mlopsctl.conformance.mapping import NOT_API_PREFIXES, NOT_API_RESOURCES, REQUESTS
 from mlopsctl.cost import estimate
-from mlopsctl.cost.lines import PRICES_FILE
 from mlopsctl.policy_runner import run_plan_policies
+from policies.cost_model.lines import PRICES_FILE
 from tests.conftest import PROJECT, plan_variant
 
 VPC_CIDR = "10.20.0.0/16"

@@ -34,7 +34,7 @@ from tests.onboarding.conftest import copy_project
 PACKAGES = ("components", "mlopsctl", "policies", "settings")
 # Run-time data the code reads (the house issue's list); each pattern must match a file.
 RUNTIME_DATA = (
-    "mlopsctl/cost/prices.yaml",
+    "policies/cost_model/prices.yaml",
     "mlopsctl/access/intent.yaml",
     "policies/config/*.json",
     "policies/PulumiPolicy.yaml",

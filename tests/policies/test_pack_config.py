@@ -91,7 +91,14 @@ def test_shipped_team_stacks_without_gpus_get_no_gpu_type(plan) -> None:
     for stack in ("churn-dev", "vision-dev", "fraud-prod"):
         config = derived_pack_config(plan(stack))
         assert config[GPU_TYPES]["allowedGpuInstanceTypes"] == [], stack
-        assert config["cost-gpu-instance-limit"] == {"maxGpuInstancesPerTeam": 0}, stack
+    for stack in ("churn-dev", "fraud-prod"):
+        assert derived_pack_config(plan(stack))["cost-gpu-instance-limit"] == {
+            "maxGpuInstancesPerTeam": 0
+        }, stack
+    # vision-dev serves on Kubernetes: the cluster's GPUs count against the environment's
+    # ceiling (dev: 2) whatever personas.allowGpu says, as the settings judge quotaGpus.
+    vision = derived_pack_config(plan("vision-dev"))["cost-gpu-instance-limit"]
+    assert vision == {"maxGpuInstancesPerTeam": 2}
     assert derived_pack_config(plan("fraud-dev")) == stack_pack_config(PROJECT, "fraud-dev")
 
 

@@ -4,7 +4,10 @@ with planned resources. This proves the real PolicyPack path, not only the offli
 
 from __future__ import annotations
 
+import copy
 import json
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,13 +22,20 @@ from mlopsctl.policy_runner import enforcement_of, policy_config, stack_pack_con
 from policies.registry import all_policies, policy_names
 from tests.conftest import PROJECT, PROJECT_ROOT
 from tests.policies.helpers import change, remove
+from tests.policies.isolation import ISOLATION
 
 
 @pytest.fixture(scope="module")
-def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    """The pack as `pulumi policy publish` ships it: its directory alone, unpacked under another
+    name, run with nothing of the project importable (tests/policies/isolation.py)."""
+    pack = tmp_path_factory.mktemp("published") / "mlops-data-rules-0.1.0"
+    shutil.copytree(PROJECT_ROOT / "policies", pack, ignore=shutil.ignore_patterns("__pycache__"))
+    serve = ISOLATION + "import runpy\nrunpy.run_path('__main__.py', run_name='__main__')\n"
     process = subprocess.Popen(
-        [sys.executable, "-W", "ignore", "__main__.py"],
-        cwd=PROJECT_ROOT / "policies",
+        [sys.executable, "-W", "ignore", "-c", serve],
+        cwd=pack,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -57,10 +67,10 @@ def _provider(plan: Plan, resource: PlannedResource) -> analyzer_pb2.AnalyzerPro
     )
 
 
-def _configure(stub, stack: str) -> None:
-    """Send a stack's pack config (`mlopsctl pack-config <stack>`) the way the CLI does (levels
-    resolved, properties per policy)."""
-    config = stack_pack_config(PROJECT, stack)
+def _configure(stub, stack: str, changes: dict | None = None) -> None:
+    """Send a stack's pack config (`mlopsctl pack-config <stack>`, with `changes` per policy)
+    the way the CLI does (levels resolved, properties per policy)."""
+    config = {**stack_pack_config(PROJECT, stack), **(changes or {})}
     levels = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY}
     stub.Configure(
         analyzer_pb2.ConfigureAnalyzerRequest(
@@ -82,7 +92,7 @@ def test_the_pack_serves_every_policy(analyzer) -> None:
 
 
 def test_resource_policies_judge_planned_inputs(analyzer, plan) -> None:
-    planned = plan("fraud-dev")
+    planned = copy.deepcopy(plan("fraud-dev"))
     key = planned.one("aws:kms/key:Key")
     request = analyzer_pb2.AnalyzeRequest(
         type=key.type,
@@ -97,32 +107,61 @@ def test_resource_policies_judge_planned_inputs(analyzer, plan) -> None:
     assert [d.policyName for d in analyzer.Analyze(request).diagnostics] == ["kms-key-rotation"]
 
 
+def _analyze_stack(analyzer, planned: Plan) -> list[analyzer_pb2.AnalyzeDiagnostic]:
+    resources = [
+        analyzer_pb2.AnalyzerResource(
+            type=r.type,
+            properties=_struct(r.outputs),
+            urn=r.urn,
+            name=r.name,
+            options=analyzer_pb2.AnalyzerResourceOptions(protect=r.protect),
+            provider=_provider(planned, r),
+            parent=r.parent,
+            dependencies=r.dependencies,
+            propertyDependencies={
+                k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
+                for k, v in r.property_dependencies.items()
+            },
+        )
+        for r in planned.resources
+    ]
+    return list(
+        analyzer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources)).diagnostics
+    )
+
+
 def test_stack_policies_join_buckets_to_companions(analyzer, plan) -> None:
-    planned = plan("fraud-prod")
+    planned = copy.deepcopy(plan("fraud-prod"))
     _configure(analyzer, "fraud-prod")
 
     def analyze() -> list[str]:
-        resources = [
-            analyzer_pb2.AnalyzerResource(
-                type=r.type,
-                properties=_struct(r.outputs),
-                urn=r.urn,
-                name=r.name,
-                options=analyzer_pb2.AnalyzerResourceOptions(protect=r.protect),
-                provider=_provider(planned, r),
-                parent=r.parent,
-                dependencies=r.dependencies,
-                propertyDependencies={
-                    k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-                    for k, v in r.property_dependencies.items()
-                },
-            )
-            for r in planned.resources
-        ]
-        response = analyzer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources))
-        return sorted({d.policyName for d in response.diagnostics})
+        return sorted({d.policyName for d in _analyze_stack(analyzer, planned)})
 
     assert analyze() == []
     remove(planned, "aws:s3/bucketVersioning:BucketVersioning", "dvc-bucket-versioning")
     planned.one("aws:s3/bucket:Bucket", "raw-bucket").protect = False
     assert analyze() == ["governance-production-protection", "s3-versioning-enabled"]
+
+
+def test_an_exemption_waives_a_violation_and_is_shown_as_advisory(analyzer, plan) -> None:
+    """Under the real protocol: the engine analyses each resource, then the stack."""
+    planned = copy.deepcopy(plan("fraud-dev"))
+    reason = "key material imported from the HSM, rotated by hand (SEC-1234)"
+    exemption = {"exemptions": [{"resource": "team-key", "reason": reason}]}
+    _configure(analyzer, "fraud-dev", {"kms-key-rotation": exemption})
+    key = planned.one("aws:kms/key:Key")
+    change(planned, key.type, None, lambda p: p.update(enableKeyRotation=False))
+    request = analyzer_pb2.AnalyzeRequest(
+        type=key.type,
+        properties=_struct(key.inputs),
+        urn=key.urn,
+        name=key.name,
+        provider=_provider(planned, key),
+    )
+    assert list(analyzer.Analyze(request).diagnostics) == []
+    [shown] = [
+        d for d in _analyze_stack(analyzer, planned) if d.policyName == "exemptions-in-force"
+    ]
+    assert shown.enforcementLevel == analyzer_pb2.ADVISORY
+    assert shown.urn == key.urn and reason in shown.message
+    _configure(analyzer, "fraud-dev")  # other tests see the stack's own config

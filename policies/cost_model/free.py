@@ -1,6 +1,6 @@
 """Resource types that AWS does not bill by themselves: each with the reason it is free.
 
-A planned type that is neither priced (`mlopsctl.cost.pricer`) nor listed here is reported as
+A planned type that is neither priced (`policies.cost_model.pricer`) nor listed here is reported as
 `unpriced` by `mlopsctl cost`, and `tests/cost/test_unpriced.py` fails on it. Only types whose
 own existence costs nothing belong here (what they carry is billed elsewhere: a bucket's
 sub-resources are free, its storage is priced on the bucket). Read 2026-12 on the services'
