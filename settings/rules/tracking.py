@@ -36,4 +36,20 @@ def self_hosted_endpoint_problems(settings: TeamView) -> list[str]:
     ]
 
 
-RULES = (working_hours_problems, self_hosted_endpoint_problems)
+def self_hosted_image_problems(settings: TeamView) -> list[str]:
+    """A given server image comes from this account's ECR (what the pack's
+    `accounts-task-images-from-platform-ecr` requires): the task pulls it through the VPC's ECR
+    endpoints with its execution role, and no public registry decides what runs next to the
+    team's experiment database."""
+    image = settings.tracking.self_hosted.image
+    registry = f"{settings.account_id}.dkr.ecr.{settings.region}.amazonaws.com/"
+    if settings.tracking.kind != "self-hosted" or image is None or image.startswith(registry):
+        return []
+    return [
+        f"mlops:tracking.selfHosted.image = {image!r}: not in this account's ECR; allowed: an "
+        f"image under {registry} (push it there first), or no image (the stack builds "
+        "containers/mlflow into its own repository)"
+    ]
+
+
+RULES = (working_hours_problems, self_hosted_endpoint_problems, self_hosted_image_problems)

@@ -326,6 +326,26 @@ def test_self_hosted_builds_the_mlflow_container_or_uses_the_given_image(plan_wi
             "mlops:tracking.workingHours.enabled = true",
             "kind 'self-hosted'",
         ),
+        # A public registry's image, or another account's ECR (the stack's is 210987654321).
+        (
+            {
+                "kind": "self-hosted",
+                "selfHosted": {"image": "ghcr.io/mlflow/mlflow:v2.19.0", "certificateArn": CERT},
+            },
+            "mlops:tracking.selfHosted.image = 'ghcr.io/mlflow/mlflow:v2.19.0'",
+            "not in this account's ECR",
+        ),
+        (
+            {
+                "kind": "self-hosted",
+                "selfHosted": {
+                    "image": "999988887777.dkr.ecr.eu-west-1.amazonaws.com/mlflow:3.1",
+                    "certificateArn": CERT,
+                },
+            },
+            "mlops:tracking.selfHosted.image",
+            "210987654321.dkr.ecr.eu-west-1.amazonaws.com/",
+        ),
     ],
 )
 def test_bad_tracking_config_is_refused_before_any_resource(plan_with, change, key, value):
