@@ -10,11 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import mlflow.sklearn
-import numpy as np
-import pandas as pd
 import pytest
-from sklearn.linear_model import LogisticRegression
 
 from tests.containers.container_test_utils import (
     COMMAND_TIMEOUT,
@@ -36,6 +32,13 @@ FEATURES = ["x1", "x2", "x3"]
 @pytest.fixture(scope="module")
 def sklearn_model(tmp_path_factory: pytest.TempPathFactory):
     """A tiny LogisticRegression saved as an MLflow model directory."""
+    # MLflow, pandas and scikit-learn are imported here, not at module top: importing them
+    # costs seconds of collection in every pytest worker.
+    import mlflow.sklearn
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
     rng = np.random.default_rng(7)
     frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=FEATURES)
     target = (frame["x1"] + 0.5 * frame["x2"] - frame["x3"] > 0).astype(int)
@@ -46,6 +49,9 @@ def sklearn_model(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_serve_answers_ping_and_invocations(sklearn_model, start_process, tmp_path: Path):
+    import numpy as np
+    import pandas as pd
+
     model, model_dir = sklearn_model
     port = free_port()
     env = base_env(MODEL_PATH=str(model_dir), SAGEMAKER_BIND_TO_PORT=str(port), HOST="127.0.0.1")
@@ -80,6 +86,8 @@ def test_serve_answers_ping_and_invocations(sklearn_model, start_process, tmp_pa
 
 def test_serve_finds_model_unpacked_one_level_deep(sklearn_model, start_process, tmp_path: Path):
     """A model.tar.gz that contains `model/` unpacks to /opt/ml/model/model/MLmodel."""
+    import pandas as pd
+
     model, model_dir = sklearn_model
     mount = tmp_path / "opt_ml_model"
     mount.mkdir()

@@ -11,11 +11,9 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import mlflow.pyfunc
-import pandas as pd
 import pytest
-from mlflow import MlflowClient
 
 from tests.containers.container_test_utils import (
     COMMAND_TIMEOUT,
@@ -24,6 +22,11 @@ from tests.containers.container_test_utils import (
     base_env,
     slow_test,
 )
+
+# MLflow and pandas are imported inside the tests that use them, not at module top: importing
+# them costs seconds of collection in every pytest worker.
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
 
 TEMPLATE = CONTAINERS_DIR / "pipeline"
 SAMPLE_DATA = TEMPLATE / "data" / "01_raw" / "training.csv"
@@ -68,6 +71,10 @@ def _single_run(client: MlflowClient, experiment: str):
 
 @slow_test
 def test_kedro_run_logs_and_registers_model(tmp_path: Path):
+    import mlflow.pyfunc
+    import pandas as pd
+    from mlflow import MlflowClient
+
     project = _copy_template(tmp_path / "project")
     experiment, model_name = "churn-test", "churn-classifier-test"
     env = _mlflow_env(tmp_path, experiment, model_name)
@@ -120,6 +127,9 @@ def test_kedro_run_logs_and_registers_model(tmp_path: Path):
 @slow_test
 def test_entrypoint_uses_training_data_override(tmp_path: Path):
     """MLOPS_TRAINING_DATA replaces the catalog's path; run-pipeline execs kedro run."""
+    import pandas as pd
+    from mlflow import MlflowClient
+
     project = _copy_template(tmp_path / "project")
     data = pd.read_csv(SAMPLE_DATA).head(40)
     override = tmp_path / "elsewhere" / "pulled.csv"
@@ -141,6 +151,8 @@ def test_entrypoint_uses_training_data_override(tmp_path: Path):
 
 
 def test_sample_data_is_reproducible():
+    import pandas as pd
+
     spec = importlib.util.spec_from_file_location(
         "make_sample_data", TEMPLATE / "scripts" / "make_sample_data.py"
     )

@@ -41,10 +41,9 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pytest
-from mlflow import MlflowClient
 
 from tests.conftest import plan_variant
 from tests.containers.container_test_utils import (
@@ -59,6 +58,11 @@ from tests.containers.container_test_utils import (
 )
 from tests.containers.test_mlflow_plugin import RESOLVE_STORES
 from tests.support.moto_server import moto_server
+
+# MLflow and pandas are imported where they are used, not at module top: importing them costs
+# seconds of collection in every pytest worker.
+if TYPE_CHECKING:
+    import pandas as pd
 
 pytestmark = [pytest.mark.e2e, slow_test]  # moto_server, kedro, dvc and a scoring server
 
@@ -152,6 +156,8 @@ def _assert_sagemaker_stores(proc: subprocess.Popen, arn: str) -> None:
 
 def _data_scientist_pushes(repo: Path, planned: dict, endpoint: str, env: dict) -> bytes:
     """Step 2: the template in a git repo, data tracked with DVC and pushed to the remote."""
+    import pandas as pd
+
     step = "step 2 (dvc push to the planned remote)"
     shutil.copytree(
         TEMPLATE, repo, ignore=shutil.ignore_patterns("__pycache__", "mlruns", "mlflow.db")
@@ -195,6 +201,8 @@ def _run_pipeline(repo: Path, planned: dict, env: dict, tmp_path: Path) -> str:
 
 
 def _registered_version(tracking_uri: str, planned: dict, data_path: str) -> int:
+    from mlflow import MlflowClient
+
     step = "step 3 (run logged, model registered)"
     env = planned["env"]
     client = MlflowClient(tracking_uri=tracking_uri)
@@ -295,6 +303,8 @@ def _push_pull_and_train(tmp_path: Path, planned: dict, resolving: subprocess.Po
 
 
 def test_planned_pipeline_trains_registers_and_serves(tmp_path: Path, start_process):
+    import pandas as pd
+
     # Step 1: the plan JSON.
     served = {"mlops:inference": {"model": {"version": SERVED_VERSION}}}
     plan = plan_variant(STACK, served).to_json()

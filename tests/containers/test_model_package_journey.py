@@ -25,8 +25,8 @@ import re
 import subprocess
 import tarfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pytest
 
 from tests.containers.container_test_utils import (
@@ -40,6 +40,11 @@ from tests.containers.container_test_utils import (
     wait_for_http,
 )
 from tests.support.moto_server import MotoServer, moto_server
+
+# pandas is imported where it is used, not at module top: importing it costs seconds of
+# collection in every pytest worker.
+if TYPE_CHECKING:
+    import pandas as pd
 
 pytestmark = [pytest.mark.e2e, slow_test]  # moto_server and two scoring servers
 
@@ -129,6 +134,7 @@ def _train_and_package(tmp_path: Path, aws: dict[str, str], monkeypatch) -> tupl
         "team": TEAM,
     }, f"step 2: {params['model_package']}"
     monkeypatch.syspath_prepend(str(TEMPLATE / "src"))
+    import pandas as pd
     from mlops_pipeline.pipelines.training import nodes, packaging
 
     data = pd.read_csv(TEMPLATE / "data" / "01_raw" / "training.csv")
@@ -254,6 +260,8 @@ def _answers(started: tuple, step: str) -> list:
 def test_registered_version_becomes_a_served_model_package(
     tmp_path: Path, start_process, monkeypatch: pytest.MonkeyPatch
 ):
+    import pandas as pd
+
     recording = tmp_path / "moto-recording.jsonl"
     # Read by moto_server (started with this environment): every request is recorded.
     monkeypatch.setenv("MOTO_ENABLE_RECORDING", "true")

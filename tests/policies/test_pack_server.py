@@ -165,3 +165,60 @@ def test_an_exemption_waives_a_violation_and_is_shown_as_advisory(analyzer, plan
     assert shown.enforcementLevel == analyzer_pb2.ADVISORY
     assert shown.urn == key.urn and reason in shown.message
     _configure(analyzer, "fraud-dev")  # other tests see the stack's own config
+
+
+# What the engine sends for a value a first preview cannot know yet (pulumi_policy.proxy).
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def _as_first_preview(planned: Plan) -> Plan:
+    """Each input that depends on another resource's output is unknown (nothing exists yet),
+    and no resource has outputs beyond its inputs."""
+    preview = copy.deepcopy(planned)
+    for r in preview.resources:
+        for key, urns in r.property_dependencies.items():
+            if urns and key in r.inputs:
+                r.inputs[key] = UNKNOWN
+        r.outputs = dict(r.inputs)
+    return preview
+
+
+def _preview_diagnostics(analyzer, planned: Plan) -> list[analyzer_pb2.AnalyzeDiagnostic]:
+    found = []
+    for r in planned.resources:
+        request = analyzer_pb2.AnalyzeRequest(
+            type=r.type,
+            properties=_struct(r.inputs),
+            urn=r.urn,
+            name=r.name,
+            options=analyzer_pb2.AnalyzerResourceOptions(protect=r.protect),
+            provider=_provider(planned, r),
+        )
+        found += list(analyzer.Analyze(request).diagnostics)
+    return found + _analyze_stack(analyzer, planned)
+
+
+@pytest.mark.parametrize("stack", ["fraud-prod", "vision-dev", "dev"])
+def test_a_first_preview_with_unknown_values_reports_no_false_violation(
+    analyzer, served, plan, stack
+) -> None:
+    """Under a real first `pulumi preview` the pack sees unknowns where the plan has mock
+    values: no rule may take an unknown for a bad value (a mandatory diagnostic), and none may
+    fail on it; a rule that needs the value says it cannot run yet (advisory)."""
+    planned = served(stack) if stack != "dev" else copy.deepcopy(plan(stack))
+    preview = _as_first_preview(planned)
+    unknowns = [v for r in preview.resources for v in r.inputs.values() if v == UNKNOWN]
+    assert len(unknowns) > 20  # the preview really has unknowns
+    _configure(analyzer, stack)
+    diagnostics = _preview_diagnostics(analyzer, preview)
+    mandatory = [
+        f"{d.policyName}: {d.message}"
+        for d in diagnostics
+        if d.enforcementLevel == analyzer_pb2.MANDATORY
+    ]
+    assert mandatory == []
+    # The same preview with one known bad value is still caught: the pack did judge it.
+    key = preview.one("aws:kms/key:Key")
+    key.inputs["enableKeyRotation"] = False
+    caught = {d.policyName for d in _preview_diagnostics(analyzer, preview)}
+    assert "kms-key-rotation" in caught
