@@ -49,7 +49,7 @@ from pulumi_policy import Severity, StackValidationArgs
 
 from policies.documents import action_matches, actions, allows, document, principals, statements
 from policies.factory import resource_rule, stack_rule
-from policies.platform_facts import bucket_of, facts, is_owned_bucket, provider_accounts
+from policies.platform_facts import bucket_of, facts, is_owned_bucket, trusted_accounts
 from policies.props import as_list, get_path, merged_tags, number
 from policies.resource_types import (
     S3_ACL,
@@ -93,9 +93,7 @@ BUCKET_ADMIN_ACTIONS = (
 def owned(name: str, config: Mapping[str, Any], resource: Any) -> bool | None:
     """Is bucket `name` the platform's? None when neither the pack config's patterns nor an
     account (config or provider) says."""
-    accounts = provider_accounts(resource)
-    if config.get("accountId"):
-        accounts.append(str(config["accountId"]))
+    accounts = trusted_accounts(config, [resource])
     if not [p for p in as_list(config.get("ownedBucketPatterns")) if p] and not accounts:
         return None
     return is_owned_bucket(name, config, accounts)
@@ -220,7 +218,7 @@ def _admin_actions(statement: Mapping[str, Any]) -> list[str]:
 def _admin_grants(args, config):
     admins = {str(p) for p in as_list(config["bucketAdminPrincipals"])}
     # The stack account's own root delegates to its IAM policies: no grant by itself.
-    own = provider_accounts(args) + ([str(config["accountId"])] if config.get("accountId") else [])
+    own = trusted_accounts(config, [args])
     admins |= {f"arn:aws:iam::{a}:root" for a in own} | set(own)
     for statement in statements(document(args.props.get("policy"))):
         granted = _admin_actions(statement) if allows(statement) else []

@@ -12,6 +12,7 @@ import re
 from pulumi_policy import Severity
 
 from policies.factory import resource_rule, stack_rule
+from policies.platform_facts import bucket_of
 from policies.resource_types import S3_BUCKET, SAGEMAKER_MLFLOW, SAGEMAKER_MLFLOW_APP
 
 # The provider reads mlflowVersion back as major.minor and the field forces replacement
@@ -30,10 +31,6 @@ def _mlflow_version(args, config):
         )
 
 
-def _bucket_of(uri: str) -> str:
-    return uri[5:].split("/", 1)[0] if uri.startswith("s3://") else ""
-
-
 def _mlflow_bucket(args, config):
     buckets = {str(b.props.get("bucket") or ""): b for b in S3_BUCKET.select(args)}
     for server in [*SAGEMAKER_MLFLOW.select(args), *SAGEMAKER_MLFLOW_APP.select(args)]:
@@ -41,7 +38,7 @@ def _mlflow_bucket(args, config):
         depends_on_team_bucket = any(
             S3_BUCKET.matches(d) for d in server.property_dependencies.get("artifactStoreUri", [])
         )
-        name = _bucket_of(uri)
+        name = bucket_of(uri) or ""
         if name in buckets or (not uri and depends_on_team_bucket):
             continue
         yield (
