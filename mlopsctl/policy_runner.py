@@ -272,7 +272,11 @@ def _run_one(
 
     if isinstance(policy, ResourceValidationPolicy):
         by_urn = {r.urn: r for r in resources}
+        # The pack's own rules say which types they judge: only those resources are offered.
+        selector = RULES[policy.name].selector if policy.name in RULES else None
         for r in plan.resources:
+            if selector is not None and r.type not in selector.tokens:
+                continue
             args = ResourceValidationArgs(
                 resource_type=r.type,
                 props=r.inputs,

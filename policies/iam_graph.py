@@ -23,8 +23,10 @@ grants nothing the rules can judge, but its attachment is seen).
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from policies.documents import allows, document, principals, statements
@@ -121,15 +123,25 @@ def _name_in_arn(value: str, kind: str) -> str:
 
 def grants_action(statement: Mapping[str, Any], action: str) -> bool:
     """Does this Allow statement grant `action` (its Action patterns, or not its NotAction)?"""
+    return action_matcher(statement)(action)
+
+
+def action_matcher(statement: Mapping[str, Any]) -> Callable[[str], bool]:
+    """`grants_action` for one statement, its patterns compiled once (IAM matches actions
+    case-insensitively, `*` and `?` as wildcards), for rules that ask it about many actions."""
     if not allows(statement):
-        return False
-    lowered = action.lower()
-    if statement.get("NotAction") is not None:
-        excluded = [str(a).lower() for a in as_list(statement.get("NotAction"))]
-        return not any(fnmatch.fnmatchcase(lowered, p) for p in excluded)
-    return any(
-        fnmatch.fnmatchcase(lowered, str(a).lower()) for a in as_list(statement.get("Action"))
-    )
+        return lambda _action: False
+    negated = statement.get("NotAction") is not None
+    patterns = as_list(statement.get("NotAction") if negated else statement.get("Action"))
+    if not patterns:
+        return lambda _action: negated
+    matches = _compiled(tuple(str(p).lower() for p in patterns)).match
+    return lambda action: (matches(action.lower()) is None) == negated
+
+
+@lru_cache(maxsize=4096)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns))
 
 
 def on_every_resource(statement: Mapping[str, Any]) -> bool:

@@ -8,12 +8,14 @@ as an octal-looking account id or `yes`, is refused with the text as written.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +51,15 @@ def read_stack_file(project: Project, stack: str) -> StackFile:
     path = project.stack_path(stack)
     if not path.is_file():
         raise project.unknown_stack(stack)
-    shown = _shown_path(path, project)
-    text = path.read_text()
+    parsed = _parse(path, _shown_path(path, project), path.read_text())
+    # The cache keeps one parse per text: each caller gets its own copy to change.
+    return replace(parsed, config=copy.deepcopy(parsed.config), written=dict(parsed.written))
+
+
+@lru_cache(maxsize=256)
+def _parse(path: Path, shown: str, text: str) -> StackFile:
+    """A stack file's text, checked and parsed (a pure function of the text: commands and
+    tests read the same files many times in one process)."""
     loader = YAML_LOADER(text)
     try:
         node = loader.get_single_node()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs, Severity
@@ -161,7 +162,13 @@ def _trust(args, config):
         yield f"trust policy statement {sid} trusts principal '*'"
 
 
-def _parliament(args, config):
+@lru_cache(maxsize=4096)
+def _parliament_findings(policy_json: str) -> tuple[tuple[str, str, Any], ...]:
+    """(issue, parliament severity, detail) of each finding on one policy document.
+
+    Memoised on the document's text: parliament's analysis is a pure function of it, and the
+    same documents recur across resources, stacks and previews (a preview judges each again).
+    """
     import warnings
 
     with warnings.catch_warnings():  # parliament 1.6.4 imports the deprecated pkg_resources
@@ -169,18 +176,24 @@ def _parliament(args, config):
         from parliament import analyze_policy_string
     from parliament import config as parliament_config
 
+    return tuple(
+        (
+            finding.issue,
+            (parliament_config.get(finding.issue) or {}).get("severity", "MEDIUM"),
+            finding.detail,
+        )
+        for finding in analyze_policy_string(policy_json).findings
+    )
+
+
+def _parliament(args, config):
     ignored = set(config["ignoredFindings"])
     for label, doc in identity_documents(args):
-        for finding in analyze_policy_string(json.dumps(doc)).findings:
-            severity = (parliament_config.get(finding.issue) or {}).get("severity", "MEDIUM")
-            acted = [d.get("action") for d in as_list(finding.detail) if isinstance(d, Mapping)]
-            keys = {finding.issue} if not acted else {f"{finding.issue}:{a}" for a in acted}
-            if (
-                severity in PARLIAMENT_BLOCKING
-                and finding.issue not in ignored
-                and not keys <= ignored
-            ):
-                yield f"{label}: parliament {severity} {finding.issue}: {finding.detail}"
+        for issue, severity, detail in _parliament_findings(json.dumps(doc, sort_keys=True)):
+            acted = [d.get("action") for d in as_list(detail) if isinstance(d, Mapping)]
+            keys = {issue} if not acted else {f"{issue}:{a}" for a in acted}
+            if severity in PARLIAMENT_BLOCKING and issue not in ignored and not keys <= ignored:
+                yield f"{label}: parliament {severity} {issue}: {detail}"
 
 
 POLICIES = [

@@ -38,7 +38,7 @@ from pulumi_policy import Severity
 
 from policies.documents import allows, document, statements
 from policies.factory import resource_rule, stack_rule
-from policies.iam_graph import Grant, grants_action, identity_grants
+from policies.iam_graph import Grant, action_matcher, identity_grants
 from policies.props import as_list
 from policies.resource_types import IAM_ROLE
 
@@ -107,25 +107,33 @@ def _by_role(args) -> dict[str, list[Grant]]:
     return found
 
 
-def _first(grants: list[Grant], action: str, anywhere: bool) -> Grant | None:
-    """The first grant giving `action` (on any resource, or unrestricted)."""
-    for g in grants:
-        if grants_action(g.statement, action) and (anywhere or unrestricted(g.statement, action)):
-            return g
-    return None
-
-
 def _methods_of(grants: list[Grant]) -> dict[tuple[str, str], list[str]]:
     """{(urn, via) of the grant giving the method's first action: [method names]}."""
     found: dict[tuple[str, str], list[str]] = {}
+    matchers = [(g, action_matcher(g.statement)) for g in grants]
+    memo: dict[tuple[str, bool], Grant | None] = {}  # methods share actions (iam:PassRole)
+
+    def giver(action: str, anywhere: bool) -> Grant | None:
+        """The first grant giving `action` (on any resource, or unrestricted)."""
+        if (action, anywhere) not in memo:
+            memo[(action, anywhere)] = next(
+                (
+                    g
+                    for g, grants_it in matchers
+                    if grants_it(action) and (anywhere or unrestricted(g.statement, action))
+                ),
+                None,
+            )
+        return memo[(action, anywhere)]
+
     for method, acts in escalation_methods().items():
         single_iam = len(acts) == 1 and acts[0].startswith("iam:")
-        givers = [_first(grants, a, anywhere=single_iam) for a in acts]
+        givers = [giver(a, single_iam) for a in acts]
         if givers and all(givers):
             where = givers[0]
             assert where is not None
             found.setdefault((where.urn, where.via), []).append(method)
-    assume = _first(grants, "sts:assumerole", anywhere=False)
+    assume = giver("sts:assumerole", anywhere=False)
     if assume:
         found.setdefault((assume.urn, assume.via), []).append(
             "AssumeAnyRole (sts:AssumeRole on '*')"
