@@ -44,7 +44,11 @@ def sklearn_model(tmp_path_factory: pytest.TempPathFactory):
     target = (frame["x1"] + 0.5 * frame["x2"] - frame["x3"] > 0).astype(int)
     model = LogisticRegression(max_iter=200).fit(frame, target)
     model_dir = tmp_path_factory.mktemp("model") / "model"
-    mlflow.sklearn.save_model(model, str(model_dir), input_example=frame.head(3))
+    # Requirements given, not inferred (inference reloads the model in a child process, for
+    # seconds): `--env-manager local` serves with this environment whatever the model lists.
+    mlflow.sklearn.save_model(
+        model, str(model_dir), input_example=frame.head(3), pip_requirements=["scikit-learn"]
+    )
     return model, model_dir
 
 

@@ -22,6 +22,7 @@ from tests.containers.container_test_utils import (
     base_env,
     slow_test,
 )
+from tests.support.mlflow_store import sqlite_store
 
 # MLflow and pandas are imported inside the tests that use them, not at module top: importing
 # them costs seconds of collection in every pytest worker.
@@ -44,7 +45,7 @@ def _copy_template(dest: Path) -> Path:
 
 def _mlflow_env(tmp_path: Path, experiment: str, model_name: str, **extra: str) -> dict:
     return base_env(
-        MLFLOW_TRACKING_URI=f"sqlite:///{tmp_path / 'mlflow.db'}",
+        MLFLOW_TRACKING_URI=sqlite_store(tmp_path / "mlflow.db"),
         MLFLOW_EXPERIMENT_NAME=experiment,
         MLOPS_REGISTERED_MODEL_NAME=model_name,
         **extra,

@@ -57,6 +57,7 @@ from tests.containers.container_test_utils import (
     wait_for_http,
 )
 from tests.containers.test_mlflow_plugin import RESOLVE_STORES
+from tests.support.mlflow_store import sqlite_store
 from tests.support.moto_server import moto_server
 
 # MLflow and pandas are imported where they are used, not at module top: importing them costs
@@ -289,7 +290,7 @@ def _push_pull_and_train(tmp_path: Path, planned: dict, resolving: subprocess.Po
         shutil.rmtree(repo / ".dvc" / "cache")
         (repo / ".dvc" / "config.local").unlink()
         _assert_sagemaker_stores(resolving, env["MLFLOW_TRACKING_URI"])
-        tracking_uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+        tracking_uri = sqlite_store(tmp_path / "mlflow.db")
         run_env = {**aws, **env, "MLFLOW_TRACKING_URI": tracking_uri}
         run_env["AWS_ENDPOINT_URL"] = server.endpoint
         log = _run_pipeline(repo, planned, run_env, tmp_path)

@@ -39,6 +39,7 @@ from tests.containers.container_test_utils import (
     slow_test,
     wait_for_http,
 )
+from tests.support.mlflow_store import sqlite_store
 from tests.support.moto_server import MotoServer, moto_server
 
 # pandas is imported where it is used, not at module top: importing it costs seconds of
@@ -118,7 +119,7 @@ def _train_and_package(tmp_path: Path, aws: dict[str, str], monkeypatch) -> tupl
         monkeypatch,
         dict(
             aws,
-            MLFLOW_TRACKING_URI=f"sqlite:///{tmp_path / 'mlflow.db'}",
+            MLFLOW_TRACKING_URI=sqlite_store(tmp_path / "mlflow.db"),
             MLFLOW_EXPERIMENT_NAME="package-journey",
             MLOPS_REGISTERED_MODEL_NAME=GROUP,
             MLOPS_MODEL_PACKAGE_GROUP=GROUP,
