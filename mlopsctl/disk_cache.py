@@ -61,7 +61,9 @@ def digest(*parts: Any) -> str:
 
 
 def files_digest(paths: Iterable[Path]) -> str:
-    """The hash of the content and relative path of every file at or under `paths`."""
+    """The hash of the content and path (as given: absolute for a resolved root) of every file
+    at or under `paths`: the same sources elsewhere make another key, since a plan may name
+    its project's own paths (an image build context)."""
     hasher = hashlib.sha256()
     for root in paths:
         for path in sorted(_files(root)):

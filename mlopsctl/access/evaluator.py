@@ -22,6 +22,7 @@ project never writes it) and is refused rather than guessed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 NEGATED = {"StringNotEquals", "StringNotLike", "ArnNotEquals", "ArnNotLike"}
@@ -30,8 +31,15 @@ ALLOW, DENY = "allow", "deny"
 
 
 def _glob(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    return _compiled(pattern, ignore_case).fullmatch(value) is not None
+
+
+@lru_cache(maxsize=8192)
+def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """IAM's wildcards: `*` any run of characters, `?` one character (the matrix asks the same
+    patterns thousands of times)."""
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
+    return re.compile(regex, re.IGNORECASE if ignore_case else 0)
 
 
 def _as_list(value: Any) -> list:
