@@ -35,7 +35,9 @@ class PriceTable:
 
 @cache
 def _read(path: str) -> dict[str, Any]:
-    return yaml.safe_load(Path(path).read_text())
+    # libyaml's safe loader when PyYAML was built with it: the same document, 10x faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(Path(path).read_text(), Loader=loader)
 
 
 def load_prices(
