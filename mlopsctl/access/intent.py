@@ -139,4 +139,6 @@ def parse_intent(document: Any) -> tuple[Rule, ...]:
 
 @lru_cache(maxsize=4)
 def load_intent(path: Path = INTENT_FILE) -> tuple[Rule, ...]:
-    return parse_intent(yaml.safe_load(path.read_text()))
+    # libyaml's safe loader when PyYAML has it: the same document, 10x faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return parse_intent(yaml.load(path.read_text(), Loader=loader))
