@@ -74,6 +74,29 @@ def test_not_action_and_not_resource_are_read_as_aws_does() -> None:
 
 
 @pytest.mark.parametrize(
+    ("patterns", "action", "granted"),
+    [
+        # IAM JSON policy elements, "Action": action names are case-insensitive, and `*` or
+        # `?` match any run of characters or one character (IAM User Guide, read 2026-12).
+        (["IAM:putrolepolicy"], "iam:PutRolePolicy", True),
+        (["iam:Put*Policy"], "iam:PutRolePolicy", True),
+        (["iam:Put?olePolicy"], "iam:PutRolePolicy", True),
+        (["iam:Put?Policy"], "iam:PutRolePolicy", False),
+        (["s3:GetObject", "iam:Attach*"], "iam:AttachRolePolicy", True),
+        (["iam:PutRolePolicy"], "iam:PutRolePolicyX", False),  # the whole name, not a prefix
+        ([], "iam:PutRolePolicy", False),
+    ],
+)
+def test_action_patterns_match_as_iam_matches_them(patterns, action, granted) -> None:
+    statement = {"Effect": "Allow", "Action": patterns, "Resource": "*"}
+    assert iam_graph.grants_action(statement, action) is granted
+    # The compiled matcher the escalation rule asks many actions gives the same answers.
+    assert iam_graph.action_matcher(statement)(action) is granted
+    excluded = {"Effect": "Allow", "NotAction": patterns, "Resource": "*"}
+    assert iam_graph.grants_action(excluded, action) is (not granted)
+
+
+@pytest.mark.parametrize(
     ("arn", "name"),
     [
         ("arn:aws:iam::aws:policy/AdministratorAccess", "AdministratorAccess"),
