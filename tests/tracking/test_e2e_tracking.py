@@ -136,6 +136,9 @@ def mlflow_server(cloud, persona: str, tmp_path: Path):
     server, planned, _ = cloud
     env = client_env(server, role_credentials(cloud, persona), tmp_path)
     env["MLFLOW_S3_ENDPOINT_URL"] = server.endpoint
+    # As the platform's tracking server runs it (containers/mlflow/entrypoint.sh): without
+    # MLflow 3's GenAI job runner and its eight worker processes.
+    env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
     port = free_port()
     log = tmp_path / "mlflow.log"
     with log.open("w") as out:
