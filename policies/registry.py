@@ -28,6 +28,7 @@ from policies.rules import (
     s3_destinations,
     sagemaker_lab,
     sagemaker_pipeline,
+    sagemaker_schedule,
     sagemaker_serving,
     tracking,
 )
@@ -43,6 +44,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     sagemaker_lab,
     sagemaker_serving,
     sagemaker_pipeline,
+    sagemaker_schedule,
     tracking,
     ecr,
     kubernetes,

@@ -161,6 +161,7 @@ SAGEMAKER_ENDPOINT_CONFIG = ResourceType(
 )
 SAGEMAKER_ENDPOINT = ResourceType("aws:sagemaker/endpoint:Endpoint")
 SAGEMAKER_PIPELINE = ResourceType("aws:sagemaker/pipeline:Pipeline")
+SCHEDULER_SCHEDULE = ResourceType("aws:scheduler/schedule:Schedule")
 SAGEMAKER_MLFLOW = ResourceType("aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer")
 SAGEMAKER_MLFLOW_APP = ResourceType("aws:sagemaker/mlflowApp:MlflowApp")
 SAGEMAKER_DATA_QUALITY_JOB_DEFINITION = ResourceType(

@@ -12,7 +12,7 @@ import pytest
 from mlopsctl.plan.model import Plan
 from policies.registry import policy_names
 from tests.conftest import SERVED, TEAM_STACKS, deep_merge
-from tests.policies.corpus import accounts, exposure
+from tests.policies.corpus import accounts, exposure, schedules
 from tests.policies.helpers import (
     account,
     add,
@@ -198,6 +198,11 @@ EVIDENCE: dict[str, tuple[str, str, Callable[[Plan], None] | None]] = {
     "sagemaker-pipeline-step-network": ("fraud-prod", "aws:sagemaker/pipeline:Pipeline", None),
     "sagemaker-pipeline-step-kms": ("fraud-prod", "aws:sagemaker/pipeline:Pipeline", None),
     "sagemaker-monitoring-job-isolation": ("fraud-prod", DATA_QUALITY, None),
+    "sagemaker-schedule-keeps-judged-parameters": (
+        "fraud-dev",
+        "aws:scheduler/schedule:Schedule",
+        schedules.scheduled_training_date,
+    ),
     "k8s-drop-capabilities": ("vision-dev", DEPLOYMENT, None),
     "k8s-run-as-non-root": ("vision-dev", "kubernetes:batch/v1:CronJob", None),
     "k8s-service-not-exposed": ("vision-dev", "kubernetes:core/v1:Service", None),

@@ -18,6 +18,7 @@ from tests.policies.corpus import (
     s3_attacks,
     sagemaker,
     sagemaker_attacks,
+    schedules,
 )
 
 CASES = [
@@ -30,6 +31,7 @@ CASES = [
     *escalation.CASES,
     *sagemaker.CASES,
     *sagemaker_attacks.CASES,
+    *schedules.CASES,
     *ecr.CASES,
     *kubernetes.CASES,
     *kubernetes_attacks.CASES,
