@@ -156,6 +156,27 @@ def test_runs_as_non_root(dockerfile: Path):
     assert user not in {"root", "0"}
 
 
+def _env_of(dockerfile: Path) -> dict[str, str]:
+    """The image's ENV settings (`KEY=value` pairs; quotes removed)."""
+    found: dict[str, str] = {}
+    for keyword, args in _instructions(dockerfile):
+        if keyword == "ENV":
+            for pair in shlex.split(args):
+                key, _, value = pair.partition("=")
+                found[key] = value
+    return found
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=DOCKERFILE_IDS)
+def test_mlflow_images_send_no_telemetry(dockerfile: Path):
+    """MLflow 3 reports usage to mlflow-telemetry.io unless `MLFLOW_DISABLE_TELEMETRY` is true
+    (mlflow.telemetry, read in mlflow 3.17.2): no image that runs MLflow may call out."""
+    requirements = dockerfile.parent / "requirements.txt"
+    if not any(re.match(r"mlflow(\[[^\]]*\])?==", r) for r in _requirement_lines(requirements)):
+        pytest.skip("this image does not install MLflow")
+    assert _env_of(dockerfile).get("MLFLOW_DISABLE_TELEMETRY") == "true"
+
+
 def test_service_ports_are_exposed():
     def exposed(name: str) -> list[str]:
         return [
