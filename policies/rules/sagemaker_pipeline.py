@@ -87,13 +87,19 @@ def parameter_defaults(definition: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
-    """A `{"Get": "Parameters.X"}` reference as X's default; any other value unchanged."""
+def parameter_name(value: Any) -> str | None:
+    """X of a `{"Get": "Parameters.X"}` reference; None for any other value."""
     if isinstance(value, Mapping) and set(value) == {"Get"}:
         target = value.get("Get")
         if isinstance(target, str) and target.startswith("Parameters."):
-            return parameters.get(target.removeprefix("Parameters."))
-    return value
+            return target.removeprefix("Parameters.")
+    return None
+
+
+def resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
+    """A `{"Get": "Parameters.X"}` reference as X's default; any other value unchanged."""
+    name = parameter_name(value)
+    return value if name is None else parameters.get(name)
 
 
 def pipeline_steps(steps: Any) -> Iterator[Mapping[str, Any]]:

@@ -6,10 +6,10 @@ instance type, role, network and keys with each `{"Get": "Parameters.X"}` at X's
 parameter values (`target.sagemakerPipelineParameters.pipelineParameters`: the Scheduler API's
 `SageMakerPipelineParameters.PipelineParameterList`, up to 200 name/value pairs, "the templated
 target type for the Amazon SageMaker StartPipelineExecution API operation", botocore service
-model `scheduler` 2021-06-30, read 2026-12), so
-a run could train on an unapproved GPU type, outside the VPC or without the team key while the
-plan passed. A schedule therefore may not override a parameter that a step uses in a judged
-field; parameters for anything else (a data date, a threshold) stay free.
+model `scheduler` 2021-06-30, read 2026-12), so a run could train on an unapproved GPU type,
+outside the VPC or without the team key while the plan passed. A schedule therefore may not
+override a parameter that a step uses in a judged field; parameters for anything else (a data
+date, a threshold) stay free.
 
 - **Target**: the pipeline whose ARN `target.arn` names (`...:pipeline/<name>`, matched without
   regard to case); while the ARN is unknown (a first preview), every pipeline of the stack.
@@ -28,7 +28,11 @@ from pulumi_policy import Severity
 from policies.factory import stack_rule
 from policies.props import as_list, get_path, is_sequence
 from policies.resource_types import SAGEMAKER_PIPELINE, SCHEDULER_SCHEDULE
-from policies.rules.sagemaker_pipeline import pipeline_definition, pipeline_steps
+from policies.rules.sagemaker_pipeline import (
+    parameter_name,
+    pipeline_definition,
+    pipeline_steps,
+)
 
 JUDGED_KEYS = frozenset(
     {
@@ -45,11 +49,11 @@ JUDGED_KEYS = frozenset(
 
 def _references(value: Any, path: str, judged: bool) -> Iterator[tuple[str, str]]:
     """(parameter name, path) of each `{"Get": "Parameters.X"}` under a judged key."""
-    if isinstance(value, Mapping):
-        target = value.get("Get") if set(value) == {"Get"} else None
-        if judged and isinstance(target, str) and target.startswith("Parameters."):
-            yield target.removeprefix("Parameters."), path
-            return
+    name = parameter_name(value)
+    if name is not None:
+        if judged:
+            yield name, path
+    elif isinstance(value, Mapping):
         for key, item in value.items():
             yield from _references(
                 item, f"{path}.{key}" if path else str(key), judged or key in JUDGED_KEYS

@@ -14,7 +14,7 @@ from typing import Any
 
 from mlopsctl.plan.model import Plan
 from tests.policies.corpus.cases import Case
-from tests.policies.helpers import change, resource
+from tests.policies.helpers import change, edit_document, resource, team_key_arn
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 SCHEDULE = "aws:scheduler/schedule:Schedule"
@@ -28,13 +28,11 @@ def parameterised(
     reference)` puts it; the planned schedule passes `passed` for it."""
 
     def run(plan: Plan) -> None:
-        def edit_pipeline(props: dict) -> None:
-            definition = json.loads(props["pipelineDefinition"])
+        def edit_pipeline(definition: dict) -> None:
             definition.setdefault("Parameters", []).append(
                 {"Name": parameter, "Type": "String", "DefaultValue": default}
             )
             place(definition["Steps"][0]["Arguments"], {"Get": f"Parameters.{parameter}"})
-            props["pipelineDefinition"] = json.dumps(definition)
 
         def edit_schedule(props: dict) -> None:
             target = props["target"]
@@ -42,7 +40,7 @@ def parameterised(
                 "pipelineParameters": [{"name": parameter, "value": passed}]
             }
 
-        change(plan, PIPELINE, None, edit_pipeline)
+        change(plan, PIPELINE, None, edit_document("pipelineDefinition", edit_pipeline))
         change(plan, SCHEDULE, None, edit_schedule)
 
     return run
@@ -68,7 +66,13 @@ def _training_date(arguments: dict, reference: dict) -> None:
 
 
 def key_id(plan: Plan) -> str:
-    return resource(plan, "aws:kms/key:Key").outputs["arn"].rpartition("/")[2]
+    return team_key_arn(plan).rpartition("/")[2]
+
+
+def planned_subnet(plan: Plan) -> str:
+    """The first subnet the planned retraining step runs in."""
+    definition = json.loads(resource(plan, PIPELINE).inputs["pipelineDefinition"])
+    return definition["Steps"][0]["Arguments"]["NetworkConfig"]["VpcConfig"]["Subnets"][0]
 
 
 def scheduled_training_date(plan: Plan) -> None:
@@ -87,7 +91,7 @@ CASES = [
         "schedule-passes-a-public-subnet",
         "fraud-dev",
         RULE,
-        parameterised("Subnet", "subnet-0private", _subnet, "subnet-0public"),
+        lambda p: parameterised("Subnet", planned_subnet(p), _subnet, "subnet-0public")(p),
     ),
     Case(
         "schedule-passes-another-output-key",
