@@ -11,6 +11,7 @@ import yaml
 
 from mlopsctl.access import INTENT_FILE
 from mlopsctl.access.facts import HUMAN_PERSONAS
+from settings.project import YAML_LOADER
 
 ROLE_ACTORS = ("human", "execution", "endpoint", "pipeline", "auditor")
 CALLERS = ("caller:configured", "caller:account", "caller:tagged", "caller:peer")
@@ -139,6 +140,4 @@ def parse_intent(document: Any) -> tuple[Rule, ...]:
 
 @lru_cache(maxsize=4)
 def load_intent(path: Path = INTENT_FILE) -> tuple[Rule, ...]:
-    # libyaml's safe loader when PyYAML has it: the same document, 10x faster.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return parse_intent(yaml.load(path.read_text(), Loader=loader))
+    return parse_intent(yaml.load(path.read_text(), Loader=YAML_LOADER))

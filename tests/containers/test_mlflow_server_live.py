@@ -79,13 +79,13 @@ def _commands_of_group(leader: subprocess.Popen) -> list[str]:
 @pytest.mark.e2e
 @slow_test
 def test_tracking_api_requires_credentials(server):
-    server, process = server
+    url, process = server
     # MLflow 3's GenAI job runner and its huey consumers (eight processes, about 1.9 GB) are
     # off: with them the server outgrows its 2 GB Fargate task.
     commands = _commands_of_group(process)
     assert any("mlflow server" in c or "uvicorn" in c for c in commands), commands
     assert not [c for c in commands if "huey" in c or "_job_runner" in c], commands
-    api = f"{server}/api/2.0/mlflow/experiments/search?max_results=1"
+    api = f"{url}/api/2.0/mlflow/experiments/search?max_results=1"
     assert http_get(api)[0] == 401
     assert http_get(api, headers=basic("admin", "wrong-password"))[0] == 401
     status, body = http_get(api, headers=basic("admin", ADMIN_PASSWORD))
